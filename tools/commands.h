@@ -13,6 +13,17 @@ struct canring_command {
 	int (*main)(int argc, char **argv);
 };
 
+/* Subcommand entry points, one per tools/cmd_<name>.c. */
+int cmd_run(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_periodic(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_if(int argc, char **argv);
+
 /* Terminated by an entry whose name is NULL. */
 extern const struct canring_command canring_commands[];
 
