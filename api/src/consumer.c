@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Consumer side: attach, zero-copy batch read with validation on release, lapping and resync,
+ * wait (futex or busy-poll), producer liveness, statistics, channel metadata.
+ * Memory ordering follows docs/shm-layout.md; every shared access names its partner.
+ */
+#define _GNU_SOURCE /* OFD locks, O_TMPFILE */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "canring/consumer.h"
+#include "canring/error.h"
+#include "shm_layout.h"
+
+struct consumer_ring {
+        const struct canring_shm_ring *shm;
+        const uint8_t *data;
+        struct canring_shm_slot_ring *slot; /* our cursor in the shared slot (read-write mapping) */
+        uint64_t cap, mask;
+        uint64_t head;     /* next position to read */
+        uint64_t next_seq; /* sequence number of the record at head */
+        uint64_t lost, read;
+        unsigned index;
+};
+
+struct canring_consumer {
+        int fd;
+        uint32_t flags;
+        void *base;
+        size_t size;
+        const struct canring_shm_header *hdr;
+        const struct canring_shm_channel *chan;
+        struct canring_shm_slot *slot;
+        struct canring_shm_cctl *cctl; /* writable */
+        uint64_t instance;
+        uint64_t last_live_check_ns;
+        int live_state; /* last answer of producer_state() */
+        dev_t dev;
+        ino_t ino;
+        unsigned nrings_total, nr, rr;
+        /* The held batch. */
+        int held;
+        struct consumer_ring *bring;
+        uint64_t bstart, bend;
+        unsigned bcount;
+        char path[PATH_MAX];
+        struct consumer_ring ring[];
+};
+
+static const struct canring_record *rec_at(const struct consumer_ring *cr, uint64_t pos)
+{
+        return (const struct canring_record *)(cr->data + (pos & cr->mask) * CANRING_SLOT_SIZE);
+}
+
+static void publish_cursor(struct consumer_ring *cr)
+{
+        __atomic_store_n(&cr->slot->lost, cr->lost, __ATOMIC_RELAXED);
+        __atomic_store_n(&cr->slot->read, cr->read, __ATOMIC_RELAXED);
+        /* Release: our reads of everything below head are done; partner: the producer's
+         * load-acquire of head in refresh_limit() before it overwrites those slots. */
+        __atomic_store_n(&cr->slot->head, cr->head, __ATOMIC_RELEASE);
+}
+
+/* True if the producer may have started overwriting position pos (intent passed pos + cap). */
+static int overwritten(const struct consumer_ring *cr, uint64_t pos)
+{
+        /* Acquire fence: our reads of the slots are ordered before the intent load; partner: the
+         * release fence after the producer's intent store in reserve(). */
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        return __atomic_load_n(&cr->shm->intent, __ATOMIC_RELAXED) - pos > cr->cap;
+}
+
+/*
+ * Moves a lapped cursor to the oldest record that is still intact and counts the records skipped.
+ * Any even position is a record boundary (FD records start at even positions), and every record,
+ * a pad too, carries the sequence number of the next real record, so the loss is exact.
+ */
+static void resync(struct consumer_ring *cr)
+{
+        for (;;) {
+                /* Acquire: partner of the release store of tail in commit. */
+                uint64_t tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
+                uint64_t intent = __atomic_load_n(&cr->shm->intent, __ATOMIC_ACQUIRE);
+                uint64_t pos = intent > cr->cap ? (intent - cr->cap + 1) & ~1ull : 0;
+                uint64_t seq;
+
+                if (pos < cr->head)
+                        pos = cr->head;
+                if (pos >= tail)
+                        continue; /* tail read before a newer intent: read both again */
+                seq = canring_record_seq(rec_at(cr, pos));
+                if (overwritten(cr, pos))
+                        continue;
+                if (seq > cr->next_seq)
+                        cr->lost += seq - cr->next_seq;
+                cr->next_seq = seq;
+                cr->head = pos;
+                publish_cursor(cr);
+                return;
+        }
+}
+
+/* Start position for a new consumer: just after the newest record, or at the oldest. */
+static void start_position(struct consumer_ring *cr, int oldest)
+{
+        for (;;) {
+                uint64_t tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_SEQ_CST);
+                uint64_t pos, seq, n = 0;
+
+                if (tail == 0) {
+                        cr->head = cr->next_seq = 0;
+                        break;
+                }
+                if (oldest) {
+                        cr->head = 0;
+                        cr->next_seq = 0;
+                        resync(cr);
+                        cr->lost = 0; /* nothing was lost: we were not there */
+                        break;
+                }
+                /* The newest even position holds a record boundary; count what follows it. */
+                pos = (tail - 1) & ~1ull;
+                seq = canring_record_seq(rec_at(cr, pos));
+                for (uint64_t p = pos; p < tail;) {
+                        const struct canring_record *r = rec_at(cr, p);
+
+                        n += __atomic_load_n(&r->kind, __ATOMIC_RELAXED) != CANRING_KIND_PAD;
+                        p += __atomic_load_n(&r->nslots, __ATOMIC_RELAXED) == 2 ? 2 : 1;
+                }
+                if (overwritten(cr, pos))
+                        continue;
+                cr->head = tail;
+                cr->next_seq = seq + n;
+                break;
+        }
+        publish_cursor(cr);
+}
+
+static int read_header(int fd, struct canring_shm_header *h)
+{
+        struct stat st;
+        ssize_t n;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        memset(h, 0, sizeof(*h));
+        n = pread(fd, h, sizeof(*h), 0);
+        if (n < 0)
+                return -errno;
+        if ((size_t)n < sizeof(h->magic) || h->magic != CANRING_MAGIC)
+                return -EBADMSG;
+        if ((size_t)n < sizeof(*h))
+                return -ENODATA;
+        return canring_header_check(h, (uint64_t)st.st_size);
+}
+
+static struct canring_shm_slot *slot_at(void *base, const struct canring_shm_header *h, unsigned i)
+{
+        return (struct canring_shm_slot *)((uint8_t *)base + h->consumers_off + CANRING_CCTL_SIZE +
+                                           (size_t)h->slot_size * i);
+}
+
+/* Claims a free slot, or one whose owner process is gone. */
+static struct canring_shm_slot *claim_slot(void *base, const struct canring_shm_header *h)
+{
+        int32_t me = getpid();
+
+        for (unsigned i = 0; i < h->max_consumers; i++) {
+                struct canring_shm_slot *s = slot_at(base, h, i);
+                int32_t pid = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE);
+
+                if (pid && (kill(pid, 0) == 0 || errno != ESRCH))
+                        continue;
+                /* Acq_rel CAS: partner of the release store of pid = 0 in detach, and of the
+                 * producer's load-acquire of pid in refresh_limit(). */
+                if (__atomic_compare_exchange_n(&s->pid, &pid, me, 0, __ATOMIC_ACQ_REL,
+                                                __ATOMIC_RELAXED))
+                        return s;
+        }
+        return NULL;
+}
+
+int canring_consumer_attach(const char *name, const struct canring_consumer_options *opt,
+                            struct canring_consumer **out)
+{
+        struct canring_shm_header h;
+        struct canring_consumer *c;
+        struct canring_shm_slot *s;
+        char path[PATH_MAX];
+        uint64_t mask, all;
+        uint32_t flags = opt ? opt->flags : 0;
+        struct stat st;
+        unsigned nr = 0;
+        int fd, ret;
+        void *base;
+
+        if (!out)
+                return -EINVAL;
+        ret = canring_shm_path(name, path, sizeof(path));
+        if (ret)
+                return ret;
+        fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        ret = read_header(fd, &h);
+        if (ret)
+                goto err_close;
+        all = h.nrings == 64 ? ~0ull : (1ull << h.nrings) - 1;
+        mask = opt && opt->rings ? opt->rings : all;
+        if (mask & ~all) {
+                ret = -ERANGE;
+                goto err_close;
+        }
+        for (unsigned i = 0; i < h.nrings; i++)
+                nr += (mask >> i) & 1;
+        if (fstat(fd, &st) < 0) {
+                ret = -errno;
+                goto err_close;
+        }
+
+        /* Header, channels and rings read-only; only the consumer slots are writable. */
+        base = mmap(NULL, h.segment_size, PROT_READ, MAP_SHARED, fd, 0);
+        if (base == MAP_FAILED) {
+                ret = -errno;
+                goto err_close;
+        }
+        if (mmap((uint8_t *)base + h.consumers_off, h.segment_size - h.consumers_off,
+                 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+                 (off_t)h.consumers_off) == MAP_FAILED) {
+                ret = -errno;
+                goto err_unmap;
+        }
+        c = calloc(1, sizeof(*c) + nr * sizeof(c->ring[0]));
+        if (!c) {
+                ret = -ENOMEM;
+                goto err_unmap;
+        }
+        s = claim_slot(base, &h);
+        if (!s) {
+                ret = -EUSERS;
+                goto err_free;
+        }
+
+        c->fd = fd;
+        c->flags = flags;
+        c->base = base;
+        c->size = h.segment_size;
+        c->hdr = base;
+        c->chan = (const struct canring_shm_channel *)((uint8_t *)base + h.channels_off);
+        c->slot = s;
+        c->cctl = (struct canring_shm_cctl *)((uint8_t *)base + h.consumers_off);
+        c->instance = h.instance_id;
+        c->dev = st.st_dev;
+        c->ino = st.st_ino;
+        c->nrings_total = h.nrings;
+        c->nr = nr;
+        memcpy(c->path, path, sizeof(path));
+
+        s->flags = 0;
+        s->rings = mask;
+        s->attach_ns = canring_now_ns(CLOCK_REALTIME);
+        for (unsigned i = 0, k = 0; i < h.nrings; i++) {
+                struct consumer_ring *cr;
+
+                if (!((mask >> i) & 1))
+                        continue;
+                cr = &c->ring[k++];
+                cr->index = i;
+                cr->shm = canring_ring_at(base, h.rings_off, h.ring_stride, i);
+                cr->data = canring_ring_data((struct canring_shm_ring *)cr->shm);
+                cr->slot = &s->ring[i];
+                cr->cap = h.ring_size / CANRING_SLOT_SIZE;
+                cr->mask = cr->cap - 1;
+                /* Provisional cursor for a tethered attach: never ahead of where we will start. */
+                cr->head = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
+                publish_cursor(cr);
+        }
+        if (flags & CANRING_CONSUMER_TETHERED) {
+                __atomic_store_n(&s->flags, CANRING_SLOT_TETHERED, __ATOMIC_RELEASE);
+                /* Seq_cst RMW, then the seq_cst load of tail in start_position(): the producer
+                 * either sees the new generation before it next reserves, or we start after the
+                 * tail it committed last, whose reservation could not reach our start. */
+                __atomic_fetch_add(&c->cctl->tethered_gen, 1, __ATOMIC_SEQ_CST);
+        }
+        for (unsigned k = 0; k < nr; k++)
+                start_position(&c->ring[k], !!(flags & CANRING_CONSUMER_OLDEST));
+        *out = c;
+        return 0;
+
+err_free:
+        free(c);
+err_unmap:
+        munmap(base, h.segment_size);
+err_close:
+        close(fd);
+        return ret;
+}
+
+void canring_consumer_detach(struct canring_consumer *c)
+{
+        if (!c)
+                return;
+        __atomic_store_n(&c->slot->flags, 0, __ATOMIC_RELAXED);
+        /* Release: partner of the acquire CAS of the next consumer claiming the slot. */
+        __atomic_store_n(&c->slot->pid, 0, __ATOMIC_RELEASE);
+        munmap(c->base, c->size);
+        close(c->fd);
+        free(c);
+}
+
+int canring_consumer_read(struct canring_consumer *c, const struct canring_record **recs,
+                          unsigned max)
+{
+        if (c->held)
+                return -EALREADY;
+        if (!recs || !max)
+                return -EINVAL;
+        for (unsigned k = 0; k < c->nr; k++) {
+                struct consumer_ring *cr = &c->ring[(c->rr + k) % c->nr];
+                /* Acquire: partner of the release store of tail in commit; the records below
+                 * tail are complete. */
+                uint64_t tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
+                uint64_t pos;
+                unsigned n = 0;
+                int ret;
+
+                if (tail == cr->head)
+                        continue;
+                if (tail - cr->head > cr->cap) {
+                        resync(cr); /* lapped before we even looked */
+                        tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
+                }
+                pos = cr->head;
+                while (pos < tail && n < max) {
+                        const struct canring_record *r = rec_at(cr, pos);
+                        unsigned ns = __atomic_load_n(&r->nslots, __ATOMIC_RELAXED);
+
+                        /* Torn by a lapping producer: stop here, release() will reject the batch.
+                         */
+                        if (ns == 2 ? (pos & 1) : ns != 1)
+                                break;
+                        if (__atomic_load_n(&r->kind, __ATOMIC_RELAXED) != CANRING_KIND_PAD)
+                                recs[n++] = r;
+                        pos += ns;
+                }
+                c->held = 1;
+                c->bring = cr;
+                c->bstart = cr->head;
+                c->bend = pos;
+                c->bcount = n;
+                c->rr = (unsigned)((cr - c->ring) + 1) % c->nr;
+                if (n)
+                        return (int)n;
+                /* Only padding, or torn at the first record: settle it and look further. */
+                ret = canring_consumer_release(c);
+                if (ret == 0 && pos == c->bstart)
+                        return -EIO; /* intact yet unreadable: the ring is corrupt */
+        }
+        return 0;
+}
+
+unsigned canring_consumer_batch_ring(const struct canring_consumer *c)
+{
+        return c->bring ? c->bring->index : 0;
+}
+
+int canring_consumer_release(struct canring_consumer *c)
+{
+        struct consumer_ring *cr = c->bring;
+
+        if (!c->held)
+                return 0;
+        c->held = 0;
+        if (overwritten(cr, c->bstart)) {
+                /* The whole batch is suspect; next_seq still names its first record, so the
+                 * resync counts the batch as lost. */
+                resync(cr);
+                return -ESTALE;
+        }
+        cr->head = c->bend;
+        cr->next_seq += c->bcount;
+        cr->read += c->bcount;
+        publish_cursor(cr);
+        return 0;
+}
+
+static int has_data(const struct canring_consumer *c)
+{
+        for (unsigned k = 0; k < c->nr; k++)
+                /* Seq_cst: the consumer's half of the Dekker pair with commit (see wait()). */
+                if (__atomic_load_n(&c->ring[k].shm->tail, __ATOMIC_SEQ_CST) != c->ring[k].head)
+                        return 1;
+        return 0;
+}
+
+static int gone_error(int state)
+{
+        switch (state) {
+        case CANRING_PRODUCER_ENDED:
+                return -EPIPE;
+        case CANRING_PRODUCER_DEAD:
+                return -EOWNERDEAD;
+        case CANRING_PRODUCER_RESTARTED:
+                return -ECONNRESET;
+        default:
+                return 0;
+        }
+}
+
+int canring_consumer_producer_state(struct canring_consumer *c)
+{
+        struct stat st;
+        int fd, held;
+
+        /* Acquire: partner of the release store in canring_producer_end(). */
+        if (__atomic_load_n(&c->hdr->state, __ATOMIC_ACQUIRE) == CANRING_STATE_ENDED)
+                return c->live_state = CANRING_PRODUCER_ENDED;
+        held = canring_lock_held(c->fd);
+        if (held != 0)
+                return c->live_state = CANRING_PRODUCER_ALIVE; /* held, or cannot tell */
+        c->live_state = CANRING_PRODUCER_DEAD;
+        fd = open(c->path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                if (fstat(fd, &st) == 0 && (st.st_ino != c->ino || st.st_dev != c->dev) &&
+                    canring_lock_held(fd) == 1)
+                        c->live_state = CANRING_PRODUCER_RESTARTED;
+                close(fd);
+        }
+        return c->live_state;
+}
+
+/* Checks the producer at most every CANRING_LIVENESS_MS; returns the -errno if it is gone. */
+static int check_gone(struct canring_consumer *c, int force)
+{
+        uint64_t now = canring_now_ns(CLOCK_MONOTONIC);
+
+        if (__atomic_load_n(&c->hdr->state, __ATOMIC_ACQUIRE) == CANRING_STATE_ENDED)
+                return -EPIPE;
+        if (force || now - c->last_live_check_ns >= CANRING_LIVENESS_MS * 1000000ull) {
+                c->last_live_check_ns = now;
+                canring_consumer_producer_state(c);
+        }
+        return gone_error(c->live_state);
+}
+
+int canring_consumer_wait(struct canring_consumer *c, int timeout_ms)
+{
+        uint64_t start = canring_now_ns(CLOCK_MONOTONIC);
+        uint64_t limit = timeout_ms < 0 ? UINT64_MAX : (uint64_t)timeout_ms * 1000000ull;
+        /* In the read-only mapping: only the kernel's futex code reads it on our behalf. */
+        uint32_t *doorbell = (uint32_t *)&c->hdr->doorbell;
+
+        for (;;) {
+                uint64_t elapsed;
+                int ret;
+
+                if (has_data(c))
+                        return 0;
+                ret = check_gone(c, 0);
+                if (ret)
+                        return has_data(c) ? 0 : ret; /* the state may be newer than our look */
+                elapsed = canring_now_ns(CLOCK_MONOTONIC) - start;
+                if (elapsed >= limit)
+                        return -ETIMEDOUT;
+                if (c->flags & CANRING_CONSUMER_BUSY_POLL) {
+                        for (int i = 0; i < 4096 && !has_data(c); i++)
+                                __builtin_ia32_pause();
+                        continue;
+                } else {
+                        uint64_t left = limit - elapsed;
+                        int slice = left < CANRING_LIVENESS_MS * 1000000ull
+                                        ? (int)((left + 999999) / 1000000)
+                                        : CANRING_LIVENESS_MS;
+                        /* Acquire: a doorbell value from before our check of the tails. */
+                        uint32_t bell = __atomic_load_n(doorbell, __ATOMIC_ACQUIRE);
+
+                        /* Seq_cst RMW then seq_cst loads of tail: Dekker pair with commit's tail
+                         * store, seq_cst fence, waiters load. Either the producer sees us waiting
+                         * and rings the doorbell (changing it from `bell`, so the futex does not
+                         * sleep), or we see its tail here. */
+                        __atomic_fetch_add(&c->cctl->waiters, 1, __ATOMIC_SEQ_CST);
+                        if (!has_data(c))
+                                canring_futex_wait(doorbell, bell, slice);
+                        __atomic_fetch_sub(&c->cctl->waiters, 1, __ATOMIC_SEQ_CST);
+                }
+        }
+}
+
+uint64_t canring_consumer_instance(const struct canring_consumer *c)
+{
+        return c->instance;
+}
+
+static const struct consumer_ring *find_ring(const struct canring_consumer *c, unsigned ring)
+{
+        for (unsigned k = 0; k < c->nr; k++)
+                if (c->ring[k].index == ring)
+                        return &c->ring[k];
+        return NULL;
+}
+
+int canring_consumer_ring_stats(const struct canring_consumer *c, unsigned ring,
+                                struct canring_consumer_ring_stats *st)
+{
+        const struct consumer_ring *cr = find_ring(c, ring);
+
+        if (!cr || !st)
+                return -EINVAL;
+        st->read = cr->read;
+        st->lost = cr->lost;
+        st->published = __atomic_load_n(&cr->shm->records, __ATOMIC_RELAXED);
+        st->backpressure = __atomic_load_n(&cr->shm->backpressure, __ATOMIC_RELAXED);
+        return 0;
+}
+
+uint64_t canring_consumer_lost(const struct canring_consumer *c)
+{
+        uint64_t lost = 0;
+
+        for (unsigned k = 0; k < c->nr; k++)
+                lost += c->ring[k].lost;
+        return lost;
+}
+
+unsigned canring_consumer_nrings(const struct canring_consumer *c)
+{
+        return c->nrings_total;
+}
+
+unsigned canring_consumer_nchannels(const struct canring_consumer *c)
+{
+        return c->hdr->nchannels;
+}
+
+int canring_consumer_channel(const struct canring_consumer *c, unsigned channel,
+                             struct canring_channel_info *info,
+                             struct canring_channel_counters *counters)
+{
+        const struct canring_shm_channel *ch;
+
+        if (channel >= c->hdr->nchannels)
+                return -EINVAL;
+        ch = &c->chan[channel];
+        while (info) {
+                uint64_t words[sizeof(*info) / 8];
+                /* Acquire: partner of the release store of the even seq in set_channel(). */
+                uint32_t s1 = __atomic_load_n(&ch->info_seq, __ATOMIC_ACQUIRE);
+
+                if (s1 & 1)
+                        continue; /* being written */
+                for (unsigned i = 0; i < sizeof(words) / 8; i++)
+                        words[i] =
+                            __atomic_load_n((const uint64_t *)&ch->info + i, __ATOMIC_RELAXED);
+                /* Acquire fence: partner of the release fence after the odd seq store. */
+                __atomic_thread_fence(__ATOMIC_ACQUIRE);
+                if (__atomic_load_n(&ch->info_seq, __ATOMIC_RELAXED) != s1)
+                        continue;
+                memcpy(info, words, sizeof(*info));
+                info->name[sizeof(info->name) - 1] = '\0';
+                break;
+        }
+        if (counters) {
+                const uint64_t *src = (const uint64_t *)&ch->counters;
+                uint64_t *dst = (uint64_t *)counters;
+
+                for (unsigned i = 0; i < sizeof(*counters) / 8; i++)
+                        dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED); /* see set_counters */
+        }
+        return 0;
+}
