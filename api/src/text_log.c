@@ -31,6 +31,9 @@ int canring_log_line_print(char *buf, size_t len, uint64_t ts_ns, const char *if
         return (int)pos;
 }
 
+/* The ns timestamp is a uint64_t: about 584 years after 1970. */
+#define MAX_SEC (UINT64_MAX / 1000000000u)
+
 static bool is_space(char c)
 {
         return c == ' ' || c == '\t';
@@ -45,9 +48,11 @@ static int parse_timestamp(const char **sp, uint64_t *ts_ns, char *err, size_t e
         if (*s < '0' || *s > '9')
                 return text_fail(err, errlen, "timestamp: expected digits after '('");
         while (*s >= '0' && *s <= '9') {
-                if (sec > (UINT64_MAX / 1000000000u - 9) / 10)
+                uint64_t digit = (uint64_t)(*s++ - '0');
+
+                if (sec > (MAX_SEC - digit) / 10)
                         return text_fail(err, errlen, "timestamp: seconds out of range");
-                sec = sec * 10 + (uint64_t)(*s++ - '0');
+                sec = sec * 10 + digit;
         }
         if (*s != '.')
                 return text_fail(err, errlen, "timestamp: expected '.' after the seconds");
@@ -63,6 +68,8 @@ static int parse_timestamp(const char **sp, uint64_t *ts_ns, char *err, size_t e
                 return text_fail(err, errlen, "timestamp: expected ')'");
         while (digits++ < 9)
                 frac *= 10;
+        if (sec == MAX_SEC && frac > UINT64_MAX % 1000000000u)
+                return text_fail(err, errlen, "timestamp: out of range");
         *ts_ns = sec * 1000000000u + frac;
         *sp = s + 1;
         return 0;

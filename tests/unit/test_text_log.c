@@ -70,6 +70,9 @@ int main(void)
                   (e.frame.can_id & CAN_RTR_FLAG),
               "short fraction, no newline: %s", err);
 
+        ret = canring_log_line_parse("(18446744073.709551615) c 123#", &e, err, sizeof(err));
+        CHECK(ret == 0 && e.ts_ns == UINT64_MAX, "largest timestamp: %s", err);
+
         static const char *const skip[] = {"", "\n", "   \n", "# comment\n",
                                            "DROPCOUNT: dropped 3 CAN frames on 'can0' socket "
                                            "(total drops 3)\n"};
