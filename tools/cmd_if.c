@@ -184,7 +184,7 @@ static bool parse_sp(const char *s, uint32_t *out)
 static int do_set(const char *ifname, int argc, char **argv)
 {
         struct canring_if_config cfg = {0};
-        int updown = -1; /* -1 unchanged, 0 down, 1 up */
+        bool down = false, up = false; /* both may be given: down first, up last */
         char err[256];
 
         for (int i = 1; i < argc; i++) {
@@ -210,8 +210,11 @@ static int do_set(const char *ifname, int argc, char **argv)
                         ok = parse_u32(v, &cfg.restart_ms);
                         cfg.set |= CANRING_IF_SET_RESTART_MS;
                         i++;
-                } else if (strcmp(k, "up") == 0 || strcmp(k, "down") == 0) {
-                        updown = strcmp(k, "up") == 0;
+                } else if (strcmp(k, "up") == 0) {
+                        up = true;
+                        continue;
+                } else if (strcmp(k, "down") == 0) {
+                        down = true;
                         continue;
                 } else {
                         fprintf(stderr, "canring if %s set: unknown setting '%s'\n", ifname, k);
@@ -224,7 +227,7 @@ static int do_set(const char *ifname, int argc, char **argv)
                         return 2;
                 }
         }
-        if (!cfg.set && updown < 0) {
+        if (!cfg.set && !up && !down) {
                 fprintf(stderr, "canring if %s set: nothing to set\n", ifname);
                 usage(stderr);
                 return 2;
@@ -237,14 +240,14 @@ static int do_set(const char *ifname, int argc, char **argv)
         if (cfg.set) {
                 /* Check against the state the interface will have when the settings are applied. */
                 struct canring_ifinfo planned = info;
-                if (updown == 0)
+                if (down)
                         planned.up = false;
                 if (canring_if_check_config(&planned, &cfg, err, sizeof(err)) < 0) {
                         fprintf(stderr, "canring if: %s\n", err);
                         return 1;
                 }
         }
-        if (updown == 0 && canring_if_set_up(ifname, false, err, sizeof(err)) < 0) {
+        if (down && canring_if_set_up(ifname, false, err, sizeof(err)) < 0) {
                 fprintf(stderr, "canring if: %s\n", err);
                 return 1;
         }
@@ -252,7 +255,7 @@ static int do_set(const char *ifname, int argc, char **argv)
                 fprintf(stderr, "canring if: %s\n", err);
                 return 1;
         }
-        if (updown == 1 && canring_if_set_up(ifname, true, err, sizeof(err)) < 0) {
+        if (up && canring_if_set_up(ifname, true, err, sizeof(err)) < 0) {
                 fprintf(stderr, "canring if: %s\n", err);
                 return 1;
         }

@@ -70,13 +70,14 @@ int canring_if_get(const char *name, struct canring_ifinfo *info, char *err, siz
         struct can_device_stats st;
         int state;
         __u32 rms;
-        if (can_get_bittiming(name, &bt) == 0) {
+        /* libsocketcan prints to stderr when an attribute is absent: ask only for present ones. */
+        if (info->bitrate && can_get_bittiming(name, &bt) == 0) {
                 info->bitrate = bt.bitrate;
                 info->sample_point = bt.sample_point;
         }
         if (can_get_state(name, &state) == 0)
                 info->state = state;
-        if (can_get_berr_counter(name, &bc) == 0) {
+        if (info->has_berr && can_get_berr_counter(name, &bc) == 0) {
                 info->txerr = bc.txerr;
                 info->rxerr = bc.rxerr;
                 info->has_berr = true;
@@ -85,9 +86,9 @@ int canring_if_get(const char *name, struct canring_ifinfo *info, char *err, siz
                 info->restart_ms = rms;
         if (can_get_ctrlmode(name, &cm) == 0)
                 info->ctrlmode = cm.flags;
-        if (can_get_clock(name, &clk) == 0)
+        if (info->clock_hz && can_get_clock(name, &clk) == 0)
                 info->clock_hz = clk.freq;
-        if (can_get_device_stats(name, &st) == 0) {
+        if (info->has_stats && can_get_device_stats(name, &st) == 0) {
                 info->stats = st;
                 info->has_stats = true;
         }
