@@ -125,8 +125,7 @@ bool canring_channel_spec_match(const struct canring_channel_spec *spec, canid_t
 #define CANRING_VIEW_BINARY     0x02u /* -i: data bytes as bits */
 #define CANRING_VIEW_SWAP       0x04u /* -S: bytes in reverse order, marked with '`' */
 #define CANRING_VIEW_ERROR      0x08u /* -e: decoded error frame text on following lines */
-#define CANRING_VIEW_INDENT_SFF 0x10u /* standard ids right-aligned with extended ones (log2long)  \
-                                       */
+#define CANRING_VIEW_INDENT_SFF 0x10u /* standard ids aligned with extended ones (log2long) */
 
 /* Compact-form flags. */
 #define CANRING_PRINT_SEP      0x01u /* '.' between data bytes (cansend accepts either) */
