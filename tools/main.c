@@ -31,6 +31,10 @@ static int cmd_help(int argc, char **argv)
 }
 
 const struct canring_command canring_commands[] = {
+	{"run", "the receive service: CAN interfaces -> shared-memory rings", cmd_run},
+	{"send", "send frames (cansend syntax)", cmd_send},
+	{"periodic", "periodic transmit tasks (kernel broadcast manager)", cmd_periodic},
+	{"if", "list, show and configure CAN interfaces", cmd_if},
 	{"help", "list the commands", cmd_help},
 	{"version", "print the version", cmd_version},
 	{NULL, NULL, NULL},

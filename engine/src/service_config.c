@@ -30,7 +30,7 @@ const char canring_service_usage[] =
     "  --consumers N        consumer slots in the segment (default 64)\n"
     "  --fd                 receive CAN FD frames (every channel must have the FD MTU)\n"
     "  --own                also receive frames this host's own sockets send\n"
-    "  --rcvbuf BYTES       socket receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF)\n"
+    "  --rcvbuf BYTES       socket receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF; default 8M)\n"
     "  --hw-timestamps      ask drivers for hardware receive timestamps as well\n"
     "  --config FILE        read options and `channel = SPEC` lines from FILE\n"
     "  --quiet              no start-up report\n"

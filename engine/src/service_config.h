@@ -32,7 +32,8 @@ struct canring_service_config {
         struct canring_channel_spec channels[CANRING_SERVICE_MAX_CHANNELS];
 };
 
-/* Fills CFG with the defaults (segment "canring", 4 MiB ring, 1 thread, 64 consumers). */
+/* Fills CFG with the defaults (segment "canring", 4 MiB ring, 1 thread, 64 consumers,
+ * 8 MiB socket receive buffers). */
 void canring_service_config_init(struct canring_service_config *cfg);
 
 /*
