@@ -289,6 +289,8 @@ int canring_consumer_attach(const char *name, const struct canring_consumer_opti
                  * either sees the new generation before it next reserves, or we start after the
                  * tail it committed last, whose reservation could not reach our start. */
                 __atomic_fetch_add(&c->cctl->tethered_gen, 1, __ATOMIC_SEQ_CST);
+                if (c->hdr->flags & CANRING_HDR_MEMBARRIER)
+                        canring_membarrier(); /* the producer's half of the barrier */
         }
         for (unsigned k = 0; k < nr; k++)
                 start_position(&c->ring[k], !!(flags & CANRING_CONSUMER_OLDEST));
@@ -487,6 +489,8 @@ int canring_consumer_wait(struct canring_consumer *c, int timeout_ms)
                          * and rings the doorbell (changing it from `bell`, so the futex does not
                          * sleep), or we see its tail here. */
                         __atomic_fetch_add(&c->cctl->waiters, 1, __ATOMIC_SEQ_CST);
+                        if (c->hdr->flags & CANRING_HDR_MEMBARRIER)
+                                canring_membarrier(); /* the producer's half of the barrier */
                         if (!has_data(c))
                                 canring_futex_wait(doorbell, bell, slice);
                         __atomic_fetch_sub(&c->cctl->waiters, 1, __ATOMIC_SEQ_CST);

@@ -37,6 +37,7 @@ struct producer_ring {
 struct canring_producer {
         int fd;
         int ended;
+        int membarrier; /* see CANRING_HDR_MEMBARRIER */
         void *base;
         size_t size;
         struct canring_shm_header *hdr;
@@ -134,6 +135,7 @@ static void init_header(struct canring_shm_header *h, const struct canring_geome
         h->created_ns = canring_now_ns(CLOCK_REALTIME);
         h->producer_pid = getpid();
         h->state = CANRING_STATE_RUNNING;
+        h->flags = canring_membarrier_register() == 0 ? CANRING_HDR_MEMBARRIER : 0;
         /* Release: everything above is visible to whoever acquires the magic
          * (canring_header_check). */
         __atomic_store_n(&h->magic, CANRING_MAGIC, __ATOMIC_RELEASE);
@@ -205,6 +207,7 @@ int canring_producer_create(const struct canring_producer_config *cfg,
                 r->limit = UINT64_MAX; /* no tethered consumer can exist before the name does */
         }
         init_header(p->hdr, &g);
+        p->membarrier = !!(p->hdr->flags & CANRING_HDR_MEMBARRIER);
 
         ret = publish_name(fd, path);
         if (ret)
@@ -328,9 +331,14 @@ int canring_producer_commit(struct canring_producer *p, struct canring_batch *b)
         /* Release: publishes every record of the batch; partner: the consumer's load-acquire of
          * tail in read(). */
         __atomic_store_n(&r->shm->tail, b->pos, __ATOMIC_RELEASE);
-        /* Seq_cst fence: Dekker pair with the consumer's waiters++ then tail check in wait();
-         * either we see the waiter or it sees the new tail. */
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        /* Store-load ordering for the Dekker pair with the consumer's waiters++ then tail check in
+         * wait() (either we see the waiter or it sees the new tail), and with tethered attach.
+         * With membarrier the consumer's side supplies the barrier for us: a compiler barrier is
+         * enough here. Without it, a full fence (which waits for every record store to drain). */
+        if (p->membarrier)
+                __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        else
+                __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (__atomic_load_n(&p->cctl->waiters, __ATOMIC_RELAXED)) {
                 __atomic_fetch_add(&p->hdr->doorbell, 1, __ATOMIC_SEQ_CST);
                 canring_futex_wake(&p->hdr->doorbell);

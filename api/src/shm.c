@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,4 +159,21 @@ uint64_t canring_now_ns(int clock)
 
         clock_gettime(clock, &ts);
         return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Asymmetric fence (as in userspace RCU): the producer's commit, on the hot path, has only a
+ * compiler barrier between its tail store and its waiters load; a consumer about to sleep, on the
+ * slow path, makes the kernel run a full barrier on every CPU running a registered process.
+ */
+int canring_membarrier_register(void)
+{
+        if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0) < 0)
+                return -errno;
+        return 0;
+}
+
+void canring_membarrier(void)
+{
+        syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0);
 }

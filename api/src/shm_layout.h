@@ -19,6 +19,12 @@
 #define CANRING_CHAN_SIZE 128                   /* bytes of one channel table entry */
 #define CANRING_CTRL_SIZE 256                   /* bytes of a ring's control block */
 
+/* Header flags (header.flags). */
+#define CANRING_HDR_MEMBARRIER                                                                     \
+        0x1 /* producer registered for membarrier(GLOBAL_EXPEDITED): a                             \
+             * consumer about to sleep issues the barrier for both sides, and                      \
+             * commit needs no fence of its own */
+
 /* Producer state (header.state). */
 #define CANRING_STATE_INIT    0
 #define CANRING_STATE_RUNNING 1
@@ -48,7 +54,8 @@ struct canring_shm_header {
         uint64_t created_ns;  /* CLOCK_REALTIME of creation */
         int32_t producer_pid; /* informational; liveness is the lock, not the pid */
         uint32_t state; /* CANRING_STATE_*; store-release by producer, load-acquire by consumers */
-        uint8_t __pad1[64 - 24];
+        uint32_t flags; /* CANRING_HDR_*; immutable */
+        uint8_t __pad1[64 - 28];
 
         /* Line 3: wake-up. Written by the producer only when a consumer sleeps. */
         uint32_t doorbell; /* futex word: the producer increments it to wake sleepers */
@@ -145,5 +152,7 @@ int canring_lock_held(int fd); /* 1 held, 0 free, -errno */
 int canring_futex_wait(uint32_t *addr, uint32_t val, int timeout_ms); /* 0, -ETIMEDOUT, -EAGAIN */
 void canring_futex_wake(uint32_t *addr);
 uint64_t canring_now_ns(int clock);
+int canring_membarrier_register(void); /* 0 or -errno */
+void canring_membarrier(void);         /* the heavy side of an asymmetric fence */
 
 #endif

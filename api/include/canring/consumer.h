@@ -14,6 +14,10 @@
 #include "canring/record.h"
 #include "canring/shm.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct canring_consumer;
 
 /* Options of canring_consumer_attach(). */
@@ -97,5 +101,9 @@ unsigned canring_consumer_nchannels(const struct canring_consumer *c);
 int canring_consumer_channel(const struct canring_consumer *c, unsigned channel,
                              struct canring_channel_info *info,
                              struct canring_channel_counters *counters);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -29,7 +29,15 @@
  */
 #include <errno.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Describes err (negative or positive errno); never NULL. Unknown values fall back to strerror. */
 const char *canring_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 #include "canring/record.h"
 #include "canring/shm.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct canring_producer;
 
 struct canring_producer_config {
@@ -110,5 +114,9 @@ int canring_producer_event(struct canring_producer *p, unsigned ring, unsigned c
 
 /* Reserve calls refused with -EAGAIN in this ring so far (also visible to consumers). */
 uint64_t canring_producer_backpressure(struct canring_producer *p, unsigned ring);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,16 @@
 #include <stdint.h>
 #include <linux/can.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifdef __cplusplus
+#define CANRING_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+#define CANRING_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+
 #define CANRING_SLOT_SIZE 64 /* bytes of ring per slot */
 
 /* What a record holds (struct canring_record.kind). */
@@ -77,13 +87,15 @@ struct canring_record {
         };
 };
 
-_Static_assert(offsetof(struct canring_record, can) == 32, "record header is 32 bytes");
-_Static_assert(sizeof(struct canring_record) <= 2 * CANRING_SLOT_SIZE, "FD record fits 2 slots");
-_Static_assert(offsetof(struct canring_record, can) + sizeof(struct can_frame) <= CANRING_SLOT_SIZE,
-               "classic record fits one slot");
-_Static_assert(offsetof(struct canring_record, event) + sizeof(struct canring_event) <=
-                   CANRING_SLOT_SIZE,
-               "event record fits one slot");
+CANRING_STATIC_ASSERT(offsetof(struct canring_record, can) == 32, "record header is 32 bytes");
+CANRING_STATIC_ASSERT(sizeof(struct canring_record) <= 2 * CANRING_SLOT_SIZE,
+                      "FD record fits 2 slots");
+CANRING_STATIC_ASSERT(offsetof(struct canring_record, can) + sizeof(struct can_frame) <=
+                          CANRING_SLOT_SIZE,
+                      "classic record fits one slot");
+CANRING_STATIC_ASSERT(offsetof(struct canring_record, event) + sizeof(struct canring_event) <=
+                          CANRING_SLOT_SIZE,
+                      "event record fits one slot");
 
 /* Slots a record of this kind takes. */
 static inline unsigned canring_kind_slots(unsigned kind)
@@ -134,5 +146,9 @@ static inline const struct canring_event *canring_record_event(const struct canr
 {
         return canring_record_kind(r) == CANRING_KIND_EVENT ? &r->event : NULL;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

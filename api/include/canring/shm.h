@@ -8,6 +8,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CANRING_DEFAULT_NAME   "canring" /* segment name when none is given */
 #define CANRING_NAME_MAX       64        /* bytes of a segment name, without the terminating NUL */
 #define CANRING_LAYOUT_VERSION 1         /* bumped on any incompatible change of the layout */
@@ -53,5 +57,9 @@ struct canring_channel_counters {
         uint64_t tx_frames;    /* frames sent by the service on this channel */
         uint64_t reserved;     /* zero */
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
