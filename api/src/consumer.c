@@ -74,7 +74,7 @@ static int overwritten(const struct consumer_ring *cr, uint64_t pos)
 {
         /* Acquire fence: our reads of the slots are ordered before the intent load; partner: the
          * release fence after the producer's intent store in reserve(). */
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        CANRING_FENCE_ACQUIRE();
         return __atomic_load_n(&cr->shm->intent, __ATOMIC_RELAXED) - pos > cr->cap;
 }
 
@@ -564,7 +564,7 @@ int canring_consumer_channel(const struct canring_consumer *c, unsigned channel,
                         words[i] =
                             __atomic_load_n((const uint64_t *)&ch->info + i, __ATOMIC_RELAXED);
                 /* Acquire fence: partner of the release fence after the odd seq store. */
-                __atomic_thread_fence(__ATOMIC_ACQUIRE);
+                CANRING_FENCE_ACQUIRE();
                 if (__atomic_load_n(&ch->info_seq, __ATOMIC_RELAXED) != s1)
                         continue;
                 memcpy(info, words, sizeof(*info));

@@ -306,7 +306,7 @@ int canring_producer_reserve(struct canring_producer *p, unsigned ring, unsigned
                 /* Release fence: the intent store is ordered before the slot stores that follow;
                  * partner: the acquire fence in the consumer's release() before it loads intent
                  * (the seqlock pattern: a reader that saw a new slot value sees the new intent). */
-                __atomic_thread_fence(__ATOMIC_RELEASE);
+                CANRING_FENCE_RELEASE();
         }
         b->data = r->data;
         b->mask = r->cap - 1;
@@ -321,6 +321,7 @@ int canring_producer_reserve(struct canring_producer *p, unsigned ring, unsigned
 int canring_producer_commit(struct canring_producer *p, struct canring_batch *b)
 {
         struct producer_ring *r;
+        uint32_t waiters;
 
         if (b->ring >= p->nrings)
                 return -EINVAL;
@@ -334,12 +335,15 @@ int canring_producer_commit(struct canring_producer *p, struct canring_batch *b)
         /* Store-load ordering for the Dekker pair with the consumer's waiters++ then tail check in
          * wait() (either we see the waiter or it sees the new tail), and with tethered attach.
          * With membarrier the consumer's side supplies the barrier for us: a compiler barrier is
-         * enough here. Without it, a full fence (which waits for every record store to drain). */
-        if (p->membarrier)
+         * enough here. Without it, a full barrier (which waits for every record store to drain). */
+        if (p->membarrier) {
                 __atomic_signal_fence(__ATOMIC_SEQ_CST);
-        else
-                __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&p->cctl->waiters, __ATOMIC_RELAXED)) {
+                waiters = __atomic_load_n(&p->cctl->waiters, __ATOMIC_RELAXED);
+        } else {
+                /* A seq_cst RMW is the store-load barrier (and TSan models it). */
+                waiters = __atomic_fetch_add(&p->cctl->waiters, 0, __ATOMIC_SEQ_CST);
+        }
+        if (waiters) {
                 __atomic_fetch_add(&p->hdr->doorbell, 1, __ATOMIC_SEQ_CST);
                 canring_futex_wake(&p->hdr->doorbell);
         }
@@ -432,7 +436,7 @@ int canring_producer_set_channel(struct canring_producer *p, unsigned channel,
         __atomic_store_n(&c->info_seq, seq + 1, __ATOMIC_RELAXED);
         /* Release fence: the odd seq is ordered before the field stores; partner: the acquire
          * fence in canring_consumer_channel() before its second seq load. */
-        __atomic_thread_fence(__ATOMIC_RELEASE);
+        CANRING_FENCE_RELEASE();
         for (unsigned i = 0; i < sizeof(words) / 8; i++)
                 __atomic_store_n((uint64_t *)&c->info + i, words[i], __ATOMIC_RELAXED);
         /* Release: partner of the consumer's load-acquire of info_seq. */
