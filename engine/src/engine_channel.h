@@ -14,8 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ENGINE_CHANNEL_ANY "any" /* interface name that binds to every CAN interface (ifindex 0)   \
-                                  */
+#define ENGINE_CHANNEL_ANY                                                                         \
+        "any" /* interface name that binds to every CAN interface (ifindex 0)                      \
+               */
 
 struct engine_channel_config {
         const char *name;   /* channel name used in messages; NULL = ifname */

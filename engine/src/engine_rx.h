@@ -28,8 +28,9 @@
 #define ENGINE_RX_CTRL_SIZE 128u
 #define ENGINE_RX_PAYLOAD_OFFSET                                                                   \
         (sizeof(struct io_uring_recvmsg_out) + ENGINE_RX_NAME_SIZE + ENGINE_RX_CTRL_SIZE)
-#define ENGINE_RX_BUF_SIZE 256u /* bytes per provided buffer: header + name + control + CANFD_MTU  \
-                                 */
+#define ENGINE_RX_BUF_SIZE                                                                         \
+        256u /* bytes per provided buffer: header + name + control + CANFD_MTU                     \
+              */
 
 _Static_assert(ENGINE_RX_NAME_SIZE == sizeof(struct sockaddr_can), "name area holds sockaddr_can");
 _Static_assert(ENGINE_RX_PAYLOAD_OFFSET % 8 == 0, "payload aligned for struct canfd_frame");

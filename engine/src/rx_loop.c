@@ -41,6 +41,7 @@ struct rx_chan {
         bool paused;         /* back-pressure: frames of this channel are held */
         bool failed;         /* parked after ERR_STREAK_MAX errors */
         bool rearm_due;      /* the kernel ended the recvmsg on its own: next arm is a re-arm */
+        bool refused;        /* the sink refused this channel in the current offer_split() */
         uint32_t nheld;      /* frames of this channel in rx->held */
         uint32_t last_ovfl;  /* last SO_RXQ_OVFL value seen on the current socket */
         uint32_t err_streak; /* consecutive error completions */
@@ -162,7 +163,10 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         rx->efd = -1;
         rx->br = MAP_FAILED;
 
-        rx->bufs = aligned_alloc((size_t)page, (size_t)nbufs * ENGINE_RX_BUF_SIZE);
+        /* aligned_alloc wants a size that is a multiple of the alignment */
+        rx->bufs =
+            aligned_alloc((size_t)page, ((size_t)nbufs * ENGINE_RX_BUF_SIZE + (size_t)page - 1) &
+                                            ~((size_t)page - 1));
         if (!rx->bufs)
                 goto err;
         rx->br_size =
@@ -555,46 +559,66 @@ static void set_fatal(struct engine_rx *rx, int e)
                 rx->fatal = e;
 }
 
+/*
+ * Offers a[0..n) to the sink until every frame is taken or belongs to a refused channel. When the
+ * sink stops at frame k, frame k's channel is refused: its frames from k on move, in order, to
+ * out; the other channels' frames from k on are offered again at once, so one channel's
+ * back-pressure does not hold the others back. a is reused as scratch. Returns the number of
+ * frames put in out (which must not overlap a); the caller clears the refused marks.
+ */
+static unsigned offer_split(struct engine_rx *rx, struct engine_rx_frame *a, unsigned n,
+                            struct engine_rx_frame *out)
+{
+        unsigned nout = 0;
+
+        while (n) {
+                unsigned k = 0;
+                if (!rx->fatal) {
+                        int r = offer(rx, a, n);
+                        if (r < 0)
+                                set_fatal(rx, r);
+                        else
+                                k = (unsigned)r;
+                }
+                if (k == n)
+                        break;
+                if (rx->fatal) {
+                        /* Nothing more goes to the sink; the loop drains and discards. */
+                        memcpy(out + nout, a + k, (n - k) * sizeof(*a));
+                        nout += n - k;
+                        break;
+                }
+                rx->ch[a[k].channel].refused = true;
+                unsigned w = 0;
+                for (unsigned i = k; i < n; i++) {
+                        if (rx->ch[a[i].channel].refused)
+                                out[nout++] = a[i];
+                        else
+                                a[w++] =
+                                    a[i]; /* w <= i - k: never overwrites what is still unread */
+                }
+                n = w;
+        }
+        return nout;
+}
+
 static void sink_batch(struct engine_rx *rx)
 {
-        unsigned k = 0;
-
         if (!rx->nbatch)
                 return;
-        if (!rx->fatal) {
-                int r = offer(rx, rx->batch, rx->nbatch);
-                if (r < 0)
-                        set_fatal(rx, r);
-                else
-                        k = (unsigned)r;
+        struct engine_rx_frame *out = rx->held + rx->nheld;
+        unsigned nout = offer_split(rx, rx->batch, rx->nbatch, out);
+        for (unsigned i = 0; i < nout; i++) {
+                struct rx_chan *c = &rx->ch[out[i].channel];
+                c->refused = false;
+                c->nheld++;
+                pause_chan(rx, out[i].channel);
         }
-        for (unsigned i = k; i < rx->nbatch; i++) {
-                if (rx->fatal) {
-                        recycle(rx, rx->batch[i].bid);
-                        continue;
-                }
-                unsigned ch = rx->batch[i].channel;
-                rx->held[rx->nheld++] = rx->batch[i];
-                rx->ch[ch].nheld++;
-                pause_chan(rx, ch);
-        }
+        rx->nheld += nout;
         rx->nbatch = 0;
 }
 
-static void unhold(struct engine_rx *rx, unsigned k)
-{
-        for (unsigned i = 0; i < k; i++) {
-                struct rx_chan *c = &rx->ch[rx->held[i].channel];
-                if (--c->nheld == 0 && c->paused) {
-                        c->paused = false;
-                        rx->dirty = true;
-                        chan_state(c);
-                }
-        }
-        memmove(rx->held, rx->held + k, (rx->nheld - k) * sizeof(*rx->held));
-        rx->nheld -= k;
-}
-
+/* Offers the held frames again once the pause is over; channels left with nothing held resume. */
 static void retry_held(struct engine_rx *rx, bool force)
 {
         if (!rx->nheld || rx->fatal)
@@ -602,13 +626,27 @@ static void retry_held(struct engine_rx *rx, bool force)
         uint64_t now = now_ns();
         if (!force && now < rx->resume_at)
                 return;
-        int r = offer(rx, rx->held, rx->nheld);
-        if (r < 0) {
-                set_fatal(rx, r);
-                return;
+        for (unsigned i = 0; i < rx->nheld; i++)
+                rx->ch[rx->held[i].channel].nheld = 0;
+        unsigned nout = offer_split(rx, rx->held, rx->nheld, rx->batch);
+        for (unsigned i = 0; i < nout; i++) {
+                struct rx_chan *c = &rx->ch[rx->batch[i].channel];
+                c->refused = false;
+                c->nheld++;
         }
-        unhold(rx, (unsigned)r);
-        rx->resume_at = rx->nheld ? now + rx->pause_ns : 0;
+        /* Every channel with held frames is paused; those with none left resume. (held[] was
+         * scratch for offer_split, so the channels are looked up, not taken from it.) */
+        for (unsigned i = 0; i < rx->cfg.nchannels; i++) {
+                struct rx_chan *c = &rx->ch[i];
+                if (c->paused && c->nheld == 0) {
+                        c->paused = false;
+                        rx->dirty = true;
+                        chan_state(c);
+                }
+        }
+        memcpy(rx->held, rx->batch, nout * sizeof(*rx->held));
+        rx->nheld = nout;
+        rx->resume_at = nout ? now + rx->pause_ns : 0;
 }
 
 /* ---- the loop ---- */
