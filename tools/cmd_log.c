@@ -22,6 +22,7 @@
 #include "tool_channels.h"
 #include "tool_events.h"
 #include "tool_file.h"
+#include "tool_logline.h"
 #include "tool_reader.h"
 #include "tool_signals.h"
 
@@ -250,10 +251,10 @@ static int stage(struct logger *l, const struct canring_record *r)
 
                 if (!dst)
                         return -ENOMEM;
-                n = canring_log_line_print(
-                    dst, CANRING_LOG_LINE_MAX, r->sw_ts_ns,
-                    tool_chans_name(&l->chans, r->channel, name_buf, sizeof(name_buf)), 0, &f, mtu,
-                    tool_record_dir(r), CANRING_PRINT_LEN8_DLC | (l->ns ? CANRING_LOG_NS : 0));
+                n = tool_log_line(
+                    dst, r->sw_ts_ns,
+                    tool_chans_name(&l->chans, r->channel, name_buf, sizeof(name_buf)), &f, mtu,
+                    tool_record_dir(r), l->ns);
                 if (n <= 0 || n >= CANRING_LOG_LINE_MAX)
                         return 0;
         }
