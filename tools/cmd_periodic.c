@@ -155,7 +155,7 @@ static int run_loop(struct run *r, const struct canring_bcm_timing *tm, uint32_t
                 fprintf(stderr, "canring periodic: signalfd: %s\n", strerror(errno));
                 return 1;
         }
-        char line[8192];
+        static char line[65536]; /* 256 FD frames in cansend syntax fit */
         size_t used = 0;
         /* Counted tasks are checked with TX_READ at least this often (TX_EXPIRED is the fast path).
          */
