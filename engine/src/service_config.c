@@ -56,6 +56,9 @@ void canring_service_config_init(struct canring_service_config *cfg)
         cfg->ring_size = 4u << 20;
         cfg->threads = 1;
         cfg->max_consumers = 64;
+        /* At full blast a 212 KiB default socket buffer overflows while the engine thread is
+         * descheduled; 8 MiB rides that out (SO_RCVBUFFORCE when privileged). */
+        cfg->rcvbuf = 8u << 20;
 }
 
 int canring_parse_size(const char *text, uint64_t *out)

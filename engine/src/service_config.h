@@ -26,7 +26,7 @@ struct canring_service_config {
         bool fd;                /* CAN FD frames (CAN_RAW_FD_FRAMES) on every channel */
         bool own;               /* receive own messages (CAN_RAW_RECV_OWN_MSGS) */
         bool hw_timestamps;     /* ask drivers for hardware receive timestamps */
-        uint32_t rcvbuf;        /* socket receive buffer in bytes; 0 = kernel default */
+        uint32_t rcvbuf;        /* socket receive buffer in bytes (default 8 MiB) */
         bool quiet;             /* no start-up report on stderr */
         unsigned nchannels;
         struct canring_channel_spec channels[CANRING_SERVICE_MAX_CHANNELS];

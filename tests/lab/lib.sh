@@ -49,3 +49,64 @@ wait_lines() {
 settle() {
 	sleep "${1:-0.5}"
 }
+
+CANRING_CHECK=$CANRING_BUILD/tests/integration/canring-check
+
+# start_service SEGMENT ARGS...: `canring run` in the background (killed at the end of the case);
+# returns once the service has created its segment and opened its channels.
+start_service() {
+	local seg=$1 i
+	shift
+	"$CANRING_BIN" run --segment "$seg" "$@" 2>"$LAB_TMP/service-$seg.log" &
+	SERVICE_PID=$!
+	LAB_PIDS+=($SERVICE_PID)
+	for i in $(seq 200); do
+		grep -q "^canring run: segment" "$LAB_TMP/service-$seg.log" 2>/dev/null && return 0
+		kill -0 "$SERVICE_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$LAB_TMP/service-$seg.log" >&2
+	fail "canring run $* did not start"
+}
+
+# stop_service: SIGINT, then the exit status must be 0 (end of stream written).
+stop_service() {
+	kill -INT "$SERVICE_PID"
+	wait "$SERVICE_PID"
+	local rc=$?
+	[ $rc -eq 0 ] || {
+		cat "$LAB_TMP/service-"*.log >&2
+		fail "canring run exited $rc after SIGINT"
+	}
+}
+
+# start_check SEGMENT ARGS...: canring-check in the background, output in $LAB_TMP/check.out;
+# returns once it is attached (so no frame sent afterwards can be missed).
+start_check() {
+	local seg=$1 i
+	shift
+	rm -f "$LAB_TMP/check.ready"
+	"$CANRING_CHECK" --segment "$seg" --ready "$LAB_TMP/check.ready" "$@" >"$LAB_TMP/check.out" 2>&1 &
+	CHECK_PID=$!
+	LAB_PIDS+=($CHECK_PID)
+	for i in $(seq 200); do
+		[ -e "$LAB_TMP/check.ready" ] && return 0
+		kill -0 "$CHECK_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$LAB_TMP/check.out" >&2
+	fail "canring-check did not attach to $seg"
+}
+
+# wait_check: waits for canring-check; fails the case with its output unless it passed.
+wait_check() {
+	wait "$CHECK_PID"
+	local rc=$?
+	cat "$LAB_TMP/check.out"
+	[ $rc -eq 0 ] || fail "canring-check exited $rc"
+}
+
+# check_field IF FIELD: a field of canring-check's summary line for interface IF.
+check_field() {
+	awk -v ifn="$1" -v f="$2" '$1 == ifn { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$LAB_TMP/check.out"
+}
