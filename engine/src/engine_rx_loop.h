@@ -26,9 +26,12 @@
 
 /*
  * The sink: receives n >= 1 frames in per-channel arrival order and returns how many it accepted
- * from the start of the array (0..n). Fewer than n, or -EAGAIN (same as 0), is back-pressure: the
- * loop keeps the rest, pauses their channels and offers them again later, in the same order. Any
- * other negative return is fatal: engine_rx_run() stops and returns it.
+ * from the start of the array (0..n); -EAGAIN means 0. Accepting fewer than n is back-pressure:
+ * the channel of the first refused frame is paused (its recvmsg cancelled, its frames held and
+ * offered again, in order, after cfg.pause_ns), and the other channels' frames after it are
+ * offered again at once in another call. So one batch can take several calls under back-pressure.
+ * Any other negative return is fatal: engine_rx_run() drains, stops and returns it.
+ * The frame pointers are valid during the call only; a re-offered frame has the same content.
  */
 typedef int (*engine_rx_sink_fn)(void *ctx, const struct engine_rx_frame *frames, unsigned n);
 

@@ -767,6 +767,11 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
         rx->fatal = 0;
         rx->resume_at = 0;
         rx->dirty = true;
+        /* A new run gives parked channels another chance. */
+        for (unsigned i = 0; i < rx->cfg.nchannels; i++) {
+                rx->ch[i].failed = false;
+                rx->ch[i].err_streak = 0;
+        }
         arm_wake(rx);
         apply_requests(rx);
 
