@@ -8,9 +8,9 @@
 #define CANRING_TOOLS_COMMANDS_H
 
 struct canring_command {
-	const char *name;    /* first word on the command line */
-	const char *summary; /* one line for `canring help` */
-	int (*main)(int argc, char **argv);
+        const char *name;    /* first word on the command line */
+        const char *summary; /* one line for `canring help` */
+        int (*main)(int argc, char **argv);
 };
 
 /* Subcommand entry points, one per tools/cmd_<name>.c. */

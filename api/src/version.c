@@ -3,5 +3,5 @@
 
 const char *canring_version(void)
 {
-	return CANRING_VERSION_STRING;
+        return CANRING_VERSION_STRING;
 }

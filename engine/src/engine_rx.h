@@ -40,7 +40,13 @@ _Static_assert(ENGINE_RX_PAYLOAD_OFFSET + CANFD_MTU <= ENGINE_RX_BUF_SIZE, "CAN 
 #define ENGINE_RX_F_OWN   0x01 /* MSG_CONFIRM: sent by this very socket (CAN_RAW_RECV_OWN_MSGS) */
 #define ENGINE_RX_F_LOCAL 0x02 /* MSG_DONTROUTE: sent by some socket on this host (loopback) */
 
-/* One received frame as handed to the sink. */
+#define ENGINE_RX_NO_BUFFER 0xffffu /* bid of a drop notice */
+
+/*
+ * One received frame as handed to the sink. An entry whose frame is NULL is a drop notice: the
+ * socket's drop counter grew by rxq_ovfl_delta since the channel's last frame, and no frame
+ * followed yet (see poll_drops() in rx_loop.c); only channel and rxq_ovfl_delta are set.
+ */
 struct engine_rx_frame {
         /* struct can_frame (mtu == CAN_MTU) or struct canfd_frame (mtu == CANFD_MTU), pointing into
          * the provided buffer: valid until the sink accepts the frame, then the buffer is recycled.

@@ -19,10 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ENGINE_RX_MAX_CHANNELS     4096u    /* channel index must fit the 16 bits of user_data */
-#define ENGINE_RX_MAX_BUFS         32768u   /* kernel limit on buffer ring entries */
-#define ENGINE_RX_DEFAULT_BUFS     1024u    /* 256 KiB of buffers */
-#define ENGINE_RX_DEFAULT_PAUSE_NS 1000000u /* back-pressure pause before a retry: 1 ms */
+#define ENGINE_RX_MAX_CHANNELS         4096u  /* channel index must fit the 16 bits of user_data */
+#define ENGINE_RX_MAX_BUFS             32768u /* kernel limit on buffer ring entries */
+#define ENGINE_RX_DEFAULT_BUFS         1024u  /* 256 KiB of buffers */
+#define ENGINE_RX_DEFAULT_PAUSE_NS     1000000u   /* back-pressure pause before a retry: 1 ms */
+#define ENGINE_RX_DEFAULT_DROP_POLL_NS 100000000u /* socket drop counter poll: 100 ms */
 
 /*
  * The sink: receives n >= 1 frames in per-channel arrival order and returns how many it accepted
@@ -36,12 +37,13 @@
 typedef int (*engine_rx_sink_fn)(void *ctx, const struct engine_rx_frame *frames, unsigned n);
 
 struct engine_rx_config {
-        unsigned nchannels; /* sockets served, 1..ENGINE_RX_MAX_CHANNELS */
-        unsigned nbufs;     /* provided buffers, power of two; 0 = ENGINE_RX_DEFAULT_BUFS */
-        unsigned batch_max; /* most frames per sink call; 0 = nbufs */
-        uint64_t pause_ns;  /* back-pressure pause, ns; 0 = ENGINE_RX_DEFAULT_PAUSE_NS */
-        bool pin_cpu;       /* pin the loop thread to cpu */
-        int cpu;            /* CPU number when pin_cpu */
+        unsigned nchannels;    /* sockets served, 1..ENGINE_RX_MAX_CHANNELS */
+        unsigned nbufs;        /* provided buffers, power of two; 0 = ENGINE_RX_DEFAULT_BUFS */
+        unsigned batch_max;    /* most frames per sink call; 0 = nbufs */
+        uint64_t pause_ns;     /* back-pressure pause, ns; 0 = ENGINE_RX_DEFAULT_PAUSE_NS */
+        uint64_t drop_poll_ns; /* SO_MEMINFO drop poll period; 0 = ENGINE_RX_DEFAULT_DROP_POLL_NS */
+        bool pin_cpu;          /* pin the loop thread to cpu */
+        int cpu;               /* CPU number when pin_cpu */
         engine_rx_sink_fn sink;
         void *sink_ctx;
         const struct engine_features *features; /* NULL = engine_features_get() */

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <linux/sock_diag.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,6 +59,7 @@ struct engine_rx {
         struct engine_rx_config cfg;
         unsigned nbufs, batch_max;
         uint64_t pause_ns;
+        uint64_t drop_poll_ns;
 
         unsigned char *bufs;          /* nbufs * ENGINE_RX_BUF_SIZE */
         struct io_uring_buf_ring *br; /* page-aligned, shared with the kernel */
@@ -80,6 +83,7 @@ struct engine_rx {
         bool stopping;
         int fatal;          /* fatal sink error: drain and discard */
         uint64_t resume_at; /* CLOCK_MONOTONIC ns of the next retry of held frames; 0 = none */
+        uint64_t drops_at;  /* CLOCK_MONOTONIC ns of the next socket drop-counter poll */
 
         int stop_req;    /* atomic: engine_rx_stop() was called */
         int req_pending; /* atomic: req[] has entries */
@@ -160,6 +164,7 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         rx->nbufs = nbufs;
         rx->batch_max = cfg->batch_max ? cfg->batch_max : nbufs;
         rx->pause_ns = cfg->pause_ns ? cfg->pause_ns : ENGINE_RX_DEFAULT_PAUSE_NS;
+        rx->drop_poll_ns = cfg->drop_poll_ns ? cfg->drop_poll_ns : ENGINE_RX_DEFAULT_DROP_POLL_NS;
         rx->efd = -1;
         rx->br = MAP_FAILED;
 
@@ -177,8 +182,9 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
                 goto err;
         rx->ch = calloc(cfg->nchannels, sizeof(*rx->ch));
         rx->req = calloc(cfg->nchannels, sizeof(*rx->req));
-        rx->batch = calloc(nbufs, sizeof(*rx->batch));
-        rx->held = calloc(nbufs, sizeof(*rx->held));
+        /* Every buffer can hold a frame, and every channel can add one drop notice. */
+        rx->batch = calloc(nbufs + cfg->nchannels, sizeof(*rx->batch));
+        rx->held = calloc(nbufs + cfg->nchannels, sizeof(*rx->held));
         rx->recycle = calloc(nbufs, sizeof(*rx->recycle));
         if (!rx->ch || !rx->req || !rx->batch || !rx->held || !rx->recycle)
                 goto err;
@@ -426,8 +432,10 @@ static void on_frame(struct engine_rx *rx, unsigned ch, bool current, uint16_t b
         f.__pad = 0;
         f.rxq_ovfl_delta = 0;
         /* A replaced socket's counter has another origin: its last frames carry no delta. */
-        if (m.has_ovfl && current) {
-                f.rxq_ovfl_delta = m.ovfl - c->last_ovfl; /* u32 wrap-around is intended */
+        /* The counter only grows; a value the drop poll already passed adds nothing. The
+         * difference is taken modulo 2^32 on purpose (the kernel's counter wraps). */
+        if (m.has_ovfl && current && (int32_t)(m.ovfl - c->last_ovfl) > 0) {
+                f.rxq_ovfl_delta = m.ovfl - c->last_ovfl;
                 c->last_ovfl = m.ovfl;
                 STAT_ADD(c->st.kernel_drops, f.rxq_ovfl_delta);
         }
@@ -486,6 +494,45 @@ static void on_wake_cqe(struct engine_rx *rx)
 }
 
 /* Reaps completions until the CQ is empty or batch_max frames are waiting for the sink. */
+/*
+ * The kernel reports a socket's drop counter (SO_RXQ_OVFL) only along with the next frame it
+ * delivers, so drops after the last frame of a burst would stay unreported for as long as the bus
+ * stays quiet. Every drop_poll_ns the loop reads the same counter with SO_MEMINFO and hands any
+ * unreported increase to the sink as a drop notice (a frame entry without a frame), in the
+ * channel's order.
+ */
+static void poll_drops(struct engine_rx *rx)
+{
+        uint64_t now = now_ns();
+
+        if (now < rx->drops_at)
+                return;
+        rx->drops_at = now + rx->drop_poll_ns;
+        for (unsigned ch = 0; ch < rx->cfg.nchannels; ch++) {
+                struct rx_chan *c = &rx->ch[ch];
+                uint32_t mem[SK_MEMINFO_VARS];
+                socklen_t len = sizeof(mem);
+                struct engine_rx_frame f;
+
+                if (c->fd < 0 || getsockopt(c->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
+                    len <= SK_MEMINFO_DROPS * sizeof(uint32_t) ||
+                    (int32_t)(mem[SK_MEMINFO_DROPS] - c->last_ovfl) <= 0)
+                        continue;
+                memset(&f, 0, sizeof(f));
+                f.channel = (uint16_t)ch;
+                f.rxq_ovfl_delta = mem[SK_MEMINFO_DROPS] - c->last_ovfl;
+                f.bid = ENGINE_RX_NO_BUFFER;
+                c->last_ovfl = mem[SK_MEMINFO_DROPS];
+                STAT_ADD(c->st.kernel_drops, f.rxq_ovfl_delta);
+                if (c->paused) {
+                        rx->held[rx->nheld++] = f;
+                        c->nheld++;
+                } else {
+                        rx->batch[rx->nbatch++] = f;
+                }
+        }
+}
+
 static void reap(struct engine_rx *rx)
 {
         struct io_uring_cqe *cqe;
@@ -546,10 +593,12 @@ static int offer(struct engine_rx *rx, struct engine_rx_frame *frames, unsigned 
         if ((unsigned)r < n)
                 STAT_ADD(rx->st.backpressure, 1);
         for (unsigned i = 0; i < (unsigned)r; i++) {
+                if (!frames[i].frame)
+                        continue; /* a drop notice: no frame, no buffer */
                 STAT_ADD(rx->ch[frames[i].channel].st.frames, 1);
+                STAT_ADD(rx->st.frames, 1);
                 recycle(rx, frames[i].bid);
         }
-        STAT_ADD(rx->st.frames, (unsigned)r);
         return r;
 }
 
@@ -729,7 +778,17 @@ static int wait_cqes(struct engine_rx *rx)
         struct io_uring_cqe *cqe;
         struct __kernel_timespec ts, *tsp = NULL;
 
-        if (rx->nheld && !rx->fatal) {
+        if (!rx->stopping) {
+                /* Wake for the drop-counter poll, and for the retry of held frames. */
+                uint64_t now = now_ns();
+                uint64_t until = rx->drops_at;
+                if (rx->nheld && !rx->fatal && rx->resume_at < until)
+                        until = rx->resume_at;
+                uint64_t left = until > now ? until - now : 0;
+                ts.tv_sec = (long long)(left / 1000000000u);
+                ts.tv_nsec = (long long)(left % 1000000000u);
+                tsp = &ts;
+        } else if (rx->nheld && !rx->fatal) {
                 uint64_t now = now_ns();
                 uint64_t left = rx->resume_at > now ? rx->resume_at - now : 0;
                 ts.tv_sec = (long long)(left / 1000000000u);
@@ -766,6 +825,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
         rx->stopping = false;
         rx->fatal = 0;
         rx->resume_at = 0;
+        rx->drops_at = now_ns() + rx->drop_poll_ns;
         rx->dirty = true;
         /* A new run gives parked channels another chance. */
         for (unsigned i = 0; i < rx->cfg.nchannels; i++) {
@@ -792,6 +852,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                         break;
                 }
                 reap(rx);
+                poll_drops(rx);
                 sink_batch(rx);
                 retry_held(rx, false);
                 flush_recycle(rx);

@@ -105,11 +105,11 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
                 const struct engine_rx_frame *f = &frames[i];
                 unsigned ch = sh->global[f->channel];
                 struct svc_channel *c = &svc->channels[ch];
-                unsigned kind = frame_kind(f);
+                unsigned kind = f->frame ? frame_kind(f) : CANRING_KIND_EVENT;
                 uint64_t ts = f->sw_ts_ns;
                 struct canring_record *r;
 
-                if (c->any)
+                if (c->any && f->frame)
                         ch = any_channel(svc, ch, f->ifindex);
                 if (!ts) {
                         if (!clock)
@@ -128,6 +128,8 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
                         r->event.type = CANRING_EVENT_SOCKET_DROP;
                         r->event.value[0] = f->rxq_ovfl_delta;
                 }
+                if (!f->frame)
+                        continue; /* a drop notice: the event above is all there is */
                 r = canring_batch_add(&b, kind);
                 fill_frame(r, f, ch, ts);
                 c = &svc->channels[ch];
