@@ -6,12 +6,12 @@
  * because an interface went away.
  */
 #include <errno.h>
-#include <libsocketcan.h>
 #include <linux/can/netlink.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "canring/ifctl.h"
 #include "service_priv.h"
 
 static uint64_t now_ns(void)
@@ -50,22 +50,23 @@ void svc_channel_publish_info(struct canring_service *svc, unsigned ch)
         canring_producer_set_channel(svc->producer, ch, &info);
 }
 
-/* Reads what libsocketcan knows of a real controller: bitrate and bus state. vcan/vxcan have none.
- */
+/* Reads what a real controller has: bitrate and bus state. vcan/vxcan have neither (and asking
+ * libsocketcan about them makes it print to stderr, so canring_if_get asks only controllers). */
 static void read_controller(struct svc_channel *c)
 {
-        struct can_bittiming bt;
-        int state;
+        struct canring_ifinfo info;
+        char err[128];
 
         c->bitrate = 0;
         c->bus_state_known = false;
         if (c->spec && c->spec->any)
                 return;
-        if (can_get_bittiming(c->name, &bt) == 0)
-                c->bitrate = bt.bitrate;
-        if (can_get_state(c->name, &state) == 0 && c->bitrate) {
+        if (canring_if_get(c->name, &info, err, sizeof(err)) < 0 || !info.has_bittiming)
+                return;
+        c->bitrate = info.bitrate;
+        if (info.state >= 0) {
                 c->bus_state_known = true;
-                c->bus_state = (uint32_t)state;
+                c->bus_state = (uint32_t)info.state;
         }
 }
 
@@ -196,19 +197,17 @@ void svc_channels_tick(struct canring_service *svc)
 {
         for (unsigned ch = 0; ch < svc->nchannels; ch++) {
                 struct svc_channel *c = &svc->channels[ch];
-                int state;
+                struct canring_ifinfo info;
+                char err[128];
 
                 /* Acquire: partner of the release in the sink when it adds an `any` channel. */
                 if (ch >= svc->nconfigured && !__atomic_load_n(&c->ifindex, __ATOMIC_ACQUIRE))
                         continue;
-                if (c->bus_state_known && can_get_state(c->name, &state) == 0 &&
-                    (uint32_t)state != c->bus_state) {
-                        struct can_berr_counter bec = {0, 0};
-
-                        can_get_berr_counter(c->name, &bec);
-                        svc_event(svc, ch, CANRING_EVENT_BUS_STATE, (uint64_t)state, c->bus_state,
-                                  ((uint64_t)bec.txerr << 16) | bec.rxerr);
-                        c->bus_state = (uint32_t)state;
+                if (c->bus_state_known && canring_if_get(c->name, &info, err, sizeof(err)) == 0 &&
+                    info.state >= 0 && (uint32_t)info.state != c->bus_state) {
+                        svc_event(svc, ch, CANRING_EVENT_BUS_STATE, (uint64_t)info.state,
+                                  c->bus_state, ((uint64_t)info.txerr << 16) | info.rxerr);
+                        c->bus_state = (uint32_t)info.state;
                 }
                 publish_counters(svc, ch);
         }
