@@ -39,6 +39,10 @@ int tool_event_line(char *buf, size_t len, const struct canring_record *r, const
                 return snprintf(buf, len, "# canring if-down %s ts=%llu.%09llu\n", ifname, s, ns);
         case CANRING_EVENT_IF_UP:
                 return snprintf(buf, len, "# canring if-up %s ts=%llu.%09llu\n", ifname, s, ns);
+        case CANRING_EVENT_IF_DROP:
+                return snprintf(buf, len,
+                                "# canring if-drop %s frames=%llu total=%llu ts=%llu.%09llu\n",
+                                ifname, v0, v1, s, ns);
         case CANRING_EVENT_END_OF_STREAM:
                 return snprintf(buf, len, "# canring end-of-stream records=%llu ts=%llu.%09llu\n",
                                 v0, s, ns);

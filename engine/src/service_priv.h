@@ -34,6 +34,11 @@ struct svc_channel {
         struct svc_any_map *any; /* for `any` channels */
         /* Written by the engine thread with relaxed atomics; read by the control thread. */
         uint64_t frames, bytes, error_frames;
+        uint64_t socket_drops; /* engine thread only: running total for SOCKET_DROP events */
+        /* Control thread only: the interface's own drop counters (sysfs statistics). */
+        uint64_t if_drops_last; /* their sum at the last look */
+        uint64_t if_drops;      /* drops reported in IF_DROP events so far */
+        bool if_drops_known;
 };
 
 struct svc_shard {
@@ -59,6 +64,7 @@ struct canring_service {
         struct canring_if_monitor *ifmon;
         int stop_fd; /* eventfd */
         int timer_fd;
+        unsigned ticks; /* timer ticks so far (control thread) */
 };
 
 /* The engine's sink: publishes a batch of frames into the shard's ring. */

@@ -127,6 +127,8 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
                         memset(&r->event, 0, sizeof(r->event));
                         r->event.type = CANRING_EVENT_SOCKET_DROP;
                         r->event.value[0] = f->rxq_ovfl_delta;
+                        c->socket_drops += f->rxq_ovfl_delta; /* only this thread writes it */
+                        r->event.value[1] = c->socket_drops;
                 }
                 if (!f->frame)
                         continue; /* a drop notice: the event above is all there is */

@@ -26,7 +26,7 @@ struct chan_state {
         char name[16];
         bool wanted;
         uint64_t frames, fd_frames, error_frames, rtr_frames, own_frames;
-        uint64_t pattern_errors, socket_drops, events_down, events_up;
+        uint64_t pattern_errors, socket_drops, if_drops, events_down, events_up;
         bool have_last;
         canid_t last_id;
         uint64_t last_counter;
@@ -185,6 +185,8 @@ int main(int argc, char **argv)
                                 if (ev) {
                                         if (ev->type == CANRING_EVENT_SOCKET_DROP)
                                                 s->socket_drops += ev->value[0];
+                                        else if (ev->type == CANRING_EVENT_IF_DROP)
+                                                s->if_drops += ev->value[0];
                                         else if (ev->type == CANRING_EVENT_IF_DOWN)
                                                 s->events_down++;
                                         else if (ev->type == CANRING_EVENT_IF_UP)
@@ -253,7 +255,7 @@ int main(int argc, char **argv)
                         continue;
                 canring_consumer_channel(c, i, &info, NULL);
                 printf("%s frames=%llu fd=%llu error=%llu rtr=%llu own=%llu pattern_errors=%llu "
-                       "socket_drops=%llu if_down=%llu if_up=%llu\n",
+                       "socket_drops=%llu if_drops=%llu if_down=%llu if_up=%llu\n",
                        info.name, (unsigned long long)chans[i].frames,
                        (unsigned long long)chans[i].fd_frames,
                        (unsigned long long)chans[i].error_frames,
@@ -261,6 +263,7 @@ int main(int argc, char **argv)
                        (unsigned long long)chans[i].own_frames,
                        (unsigned long long)chans[i].pattern_errors,
                        (unsigned long long)chans[i].socket_drops,
+                       (unsigned long long)chans[i].if_drops,
                        (unsigned long long)chans[i].events_down,
                        (unsigned long long)chans[i].events_up);
                 if (counts && (chans[i].frames != want || chans[i].pattern_errors))

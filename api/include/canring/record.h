@@ -63,6 +63,10 @@ enum canring_event_type {
         /* The producer ended the stream cleanly; nothing follows in this ring.
          * value[0] the number of records published in the ring before this one. */
         CANRING_EVENT_END_OF_STREAM = 7,
+        /* The interface itself dropped received frames (its statistics: rx_dropped,
+         * rx_over_errors, rx_fifo_errors, rx_missed_errors). value[0] frames dropped since the
+         * previous such event, value[1] the interface's running total since the service began. */
+        CANRING_EVENT_IF_DROP = 8,
 };
 
 struct canring_event {
