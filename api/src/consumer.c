@@ -25,8 +25,9 @@ struct consumer_ring {
         const uint8_t *data;
         struct canring_shm_slot_ring *slot; /* our cursor in the shared slot (read-write mapping) */
         uint64_t cap, mask;
-        uint64_t head;     /* next position to read */
-        uint64_t next_seq; /* sequence number of the record at head */
+        uint64_t head;      /* next position to read */
+        uint64_t tail_seen; /* the producer's tail when we last loaded it (only grows) */
+        uint64_t next_seq;  /* sequence number of the record at head */
         uint64_t lost, read;
         unsigned index;
 };
@@ -329,16 +330,24 @@ int canring_consumer_read(struct canring_consumer *c, const struct canring_recor
                 struct consumer_ring *cr = &c->ring[(c->rr + k) % c->nr];
                 /* Acquire: partner of the release store of tail in commit; the records below
                  * tail are complete. */
-                uint64_t tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
+                uint64_t tail = cr->tail_seen;
                 uint64_t pos;
                 unsigned n = 0;
                 int ret;
 
-                if (tail == cr->head)
-                        continue;
+                /* A tail loaded earlier still guards complete records (tail only grows): load
+                 * the shared line again only when we have caught up with it, as a plain SPSC
+                 * ring caches the opposite index. A lapped reader learns it at release. */
+                if (tail <= cr->head) {
+                        tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
+                        cr->tail_seen = tail;
+                        if (tail == cr->head)
+                                continue;
+                }
                 if (tail - cr->head > cr->cap) {
                         resync(cr); /* lapped before we even looked */
                         tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
+                        cr->tail_seen = tail;
                 }
                 pos = cr->head;
                 while (pos < tail && n < max) {
@@ -381,7 +390,9 @@ int canring_consumer_release(struct canring_consumer *c)
         if (!c->held)
                 return 0;
         c->held = 0;
-        if (overwritten(cr, c->bstart)) {
+        /* A tethered reader's slots are never overwritten while it holds them: the producer
+         * stops at its head (see refresh_limit() in producer.c), so it skips the check. */
+        if (!(c->flags & CANRING_CONSUMER_TETHERED) && overwritten(cr, c->bstart)) {
                 /* The whole batch is suspect; next_seq still names its first record, so the
                  * resync counts the batch as lost. */
                 resync(cr);
