@@ -204,6 +204,33 @@ static void json_string(const char *str)
         putchar('"');
 }
 
+/* Every consumer attached to the segment with its own losses (the ring layer, per reader). */
+static void print_consumers(struct stat_ctx *s, bool json)
+{
+        struct canring_consumer_info info[64];
+        int n = canring_consumer_list(s->c, info, 64);
+
+        if (n > 64)
+                n = 64;
+        if (json)
+                printf(",\"consumers\":[");
+        for (int i = 0; i < n; i++) {
+                if (json)
+                        printf("%s{\"pid\":%d,\"tethered\":%s,\"read\":%" PRIu64
+                               ",\"lost\":%" PRIu64 "}",
+                               i ? "," : "", info[i].pid,
+                               info[i].flags & CANRING_CONSUMER_TETHERED ? "true" : "false",
+                               info[i].read, info[i].lost);
+                else
+                        printf("consumer pid %d%s: %" PRIu64 " read, %" PRIu64 " lost\n",
+                               info[i].pid,
+                               info[i].flags & CANRING_CONSUMER_TETHERED ? " (tethered)" : "",
+                               info[i].read, info[i].lost);
+        }
+        if (json)
+                printf("]");
+}
+
 static void print_json(struct stat_ctx *s)
 {
         char name_buf[24];
@@ -223,7 +250,9 @@ static void print_json(struct stat_ctx *s)
                        first ? "" : ",", r, st.published, st.backpressure, st.read, st.lost);
                 first = false;
         }
-        printf("],\"channels\":[");
+        printf("]");
+        print_consumers(s, true);
+        printf(",\"channels\":[");
         first = true;
         for (unsigned ch = 0; ch < s->chans.n; ch++) {
                 struct canring_channel_counters cnt;
@@ -312,6 +341,7 @@ static void print_table(struct stat_ctx *s, bool redraw)
                                " refused by tethered readers, %" PRIu64 " lost by this reader\n",
                                r, st.published, st.backpressure, st.lost);
         }
+        print_consumers(s, false);
 }
 
 int cmd_stat(int argc, char **argv)

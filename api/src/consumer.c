@@ -189,6 +189,34 @@ static struct canring_shm_slot *claim_slot(void *base, const struct canring_shm_
         return NULL;
 }
 
+int canring_consumer_list(const struct canring_consumer *c, struct canring_consumer_info *out,
+                          unsigned max)
+{
+        const struct canring_shm_header *h = c->hdr;
+        unsigned n = 0;
+
+        for (unsigned i = 0; i < h->max_consumers; i++) {
+                struct canring_shm_slot *s = slot_at(c->base, h, i);
+                /* Acquire: partner of the claiming CAS; the slot's fields are its owner's. */
+                int32_t pid = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE);
+                struct canring_consumer_info info = {.pid = pid};
+
+                if (!pid || (kill(pid, 0) != 0 && errno == ESRCH))
+                        continue; /* free, or left behind by a dead process */
+                if (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) & CANRING_SLOT_TETHERED)
+                        info.flags |= CANRING_CONSUMER_TETHERED;
+                info.attach_ns = __atomic_load_n(&s->attach_ns, __ATOMIC_RELAXED);
+                for (unsigned r = 0; r < h->nrings; r++) {
+                        info.read += __atomic_load_n(&s->ring[r].read, __ATOMIC_RELAXED);
+                        info.lost += __atomic_load_n(&s->ring[r].lost, __ATOMIC_RELAXED);
+                }
+                if (n < max)
+                        out[n] = info;
+                n++;
+        }
+        return (int)n;
+}
+
 int canring_consumer_attach(const char *name, const struct canring_consumer_options *opt,
                             struct canring_consumer **out)
 {

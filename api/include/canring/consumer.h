@@ -94,6 +94,24 @@ int canring_consumer_ring_stats(const struct canring_consumer *c, unsigned ring,
 /* Records lost to overrun in all of the consumer's rings. */
 uint64_t canring_consumer_lost(const struct canring_consumer *c);
 
+/* One consumer attached to the segment, as canring_consumer_list() reports it. */
+struct canring_consumer_info {
+        int32_t pid;        /* the consumer's process */
+        uint32_t flags;     /* CANRING_CONSUMER_TETHERED when it holds the producer back */
+        uint64_t attach_ns; /* CLOCK_REALTIME ns of its attach */
+        uint64_t read;      /* records it read intact, over all its rings */
+        uint64_t lost;      /* records it lost to overrun, over all its rings */
+};
+
+/*
+ * The consumers attached to c's segment, c itself included (so `canring stat` can show every
+ * reader's losses). Fills up to max entries of out and returns how many consumers are attached
+ * (which may be more than max). The counters are statistics: each is read atomically, not all
+ * of them at one instant.
+ */
+int canring_consumer_list(const struct canring_consumer *c, struct canring_consumer_info *out,
+                          unsigned max);
+
 unsigned canring_consumer_nrings(const struct canring_consumer *c);
 unsigned canring_consumer_nchannels(const struct canring_consumer *c);
 
