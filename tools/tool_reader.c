@@ -14,8 +14,12 @@ int tool_attach(const char *prog, const char *segment, uint32_t flags,
         char path[512];
         int ret = canring_consumer_attach(segment, &opt, out);
 
-        if (!ret)
+        if (!ret) {
+                /* At full load a sleeping reader would be woken for every record or two; a
+                 * millisecond of lingering after a wake-up lets one wake-up take a batch. */
+                canring_consumer_set_coalesce(*out, TOOL_COALESCE_US);
                 return 0;
+        }
         if (canring_shm_path(segment, path, sizeof(path)))
                 snprintf(path, sizeof(path), "?");
         if (ret == -ENOENT)

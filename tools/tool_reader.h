@@ -10,6 +10,9 @@
 
 #include "canring/consumer.h"
 
+/* Wake-up coalescing of the tools' readers (canring_consumer_set_coalesce), microseconds. */
+#define TOOL_COALESCE_US 1000
+
 /* Attaches as canring_consumer_attach() does; on failure prints why, prefixed with PROG. */
 int tool_attach(const char *prog, const char *segment, uint32_t flags,
                 struct canring_consumer **out);

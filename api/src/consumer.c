@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE /* OFD locks, O_TMPFILE */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -43,7 +44,8 @@ struct canring_consumer {
         struct canring_shm_cctl *cctl; /* writable */
         uint64_t instance;
         uint64_t last_live_check_ns;
-        int live_state; /* last answer of producer_state() */
+        uint64_t coalesce_ns; /* wait() lingers this long after a sleep (0: returns at once) */
+        int live_state;       /* last answer of producer_state() */
         dev_t dev;
         ino_t ino;
         unsigned nrings_total, nr, rr;
@@ -499,12 +501,22 @@ int canring_consumer_wait(struct canring_consumer *c, int timeout_ms)
         /* In the read-only mapping: only the kernel's futex code reads it on our behalf. */
         uint32_t *doorbell = (uint32_t *)&c->hdr->doorbell;
 
+        bool slept = false;
+
         for (;;) {
                 uint64_t elapsed;
                 int ret;
 
-                if (has_data(c))
+                if (has_data(c)) {
+                        /* Woken for a record or two: linger so that this wake-up collects a
+                         * batch (see canring_consumer_set_coalesce()). */
+                        if (slept && c->coalesce_ns) {
+                                struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)c->coalesce_ns};
+
+                                nanosleep(&ts, NULL);
+                        }
                         return 0;
+                }
                 ret = check_gone(c, 0);
                 if (ret)
                         return has_data(c) ? 0 : ret; /* the state may be newer than our look */
@@ -530,11 +542,21 @@ int canring_consumer_wait(struct canring_consumer *c, int timeout_ms)
                         __atomic_fetch_add(&c->cctl->waiters, 1, __ATOMIC_SEQ_CST);
                         if (c->hdr->flags & CANRING_HDR_MEMBARRIER)
                                 canring_membarrier(); /* the producer's half of the barrier */
-                        if (!has_data(c))
+                        if (!has_data(c)) {
                                 canring_futex_wait(doorbell, bell, slice);
+                                slept = true;
+                        }
                         __atomic_fetch_sub(&c->cctl->waiters, 1, __ATOMIC_SEQ_CST);
                 }
         }
+}
+
+int canring_consumer_set_coalesce(struct canring_consumer *c, unsigned usec)
+{
+        if (usec >= 1000000)
+                return -EINVAL;
+        c->coalesce_ns = (uint64_t)usec * 1000u;
+        return 0;
 }
 
 uint64_t canring_consumer_instance(const struct canring_consumer *c)

@@ -42,8 +42,11 @@ struct engine_rx_config {
         unsigned batch_max;    /* most frames per sink call; 0 = nbufs */
         uint64_t pause_ns;     /* back-pressure pause, ns; 0 = ENGINE_RX_DEFAULT_PAUSE_NS */
         uint64_t drop_poll_ns; /* SO_MEMINFO drop poll period; 0 = ENGINE_RX_DEFAULT_DROP_POLL_NS */
-        bool pin_cpu;          /* pin the loop thread to cpu */
-        int cpu;               /* CPU number when pin_cpu */
+        /* While frames flow, wait up to this long for a batch of completions instead of waking
+         * for each (fewer system calls per frame, at most this much more latency); 0 = off. */
+        uint64_t coalesce_ns;
+        bool pin_cpu; /* pin the loop thread to cpu */
+        int cpu;      /* CPU number when pin_cpu */
         engine_rx_sink_fn sink;
         void *sink_ctx;
         const struct engine_features *features; /* NULL = engine_features_get() */

@@ -60,6 +60,8 @@ struct engine_rx {
         unsigned nbufs, batch_max;
         uint64_t pause_ns;
         uint64_t drop_poll_ns;
+        uint64_t coalesce_ns; /* completion coalescing while active; 0 = off */
+        bool active;          /* the last wait brought completions */
 
         unsigned char *bufs;          /* nbufs * ENGINE_RX_BUF_SIZE */
         struct io_uring_buf_ring *br; /* page-aligned, shared with the kernel */
@@ -165,6 +167,7 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         rx->batch_max = cfg->batch_max ? cfg->batch_max : nbufs;
         rx->pause_ns = cfg->pause_ns ? cfg->pause_ns : ENGINE_RX_DEFAULT_PAUSE_NS;
         rx->drop_poll_ns = cfg->drop_poll_ns ? cfg->drop_poll_ns : ENGINE_RX_DEFAULT_DROP_POLL_NS;
+        rx->coalesce_ns = cfg->coalesce_ns;
         rx->efd = -1;
         rx->br = MAP_FAILED;
 
@@ -777,6 +780,7 @@ static int wait_cqes(struct engine_rx *rx)
 {
         struct io_uring_cqe *cqe;
         struct __kernel_timespec ts, *tsp = NULL;
+        unsigned wait_nr = 1;
 
         if (!rx->stopping) {
                 /* Wake for the drop-counter poll, and for the retry of held frames. */
@@ -784,6 +788,14 @@ static int wait_cqes(struct engine_rx *rx)
                 uint64_t until = rx->drops_at;
                 if (rx->nheld && !rx->fatal && rx->resume_at < until)
                         until = rx->resume_at;
+                /* Coalescing: while frames flow, wait for a batch's worth of completions or
+                 * coalesce_ns, whichever comes first, rather than waking for every frame. An
+                 * idle loop (the last wait brought nothing) waits for one completion only. */
+                if (rx->coalesce_ns && rx->active) {
+                        wait_nr = rx->batch_max < 64 ? rx->batch_max : 64;
+                        if (now + rx->coalesce_ns < until)
+                                until = now + rx->coalesce_ns;
+                }
                 uint64_t left = until > now ? until - now : 0;
                 ts.tv_sec = (long long)(left / 1000000000u);
                 ts.tv_nsec = (long long)(left % 1000000000u);
@@ -796,7 +808,7 @@ static int wait_cqes(struct engine_rx *rx)
                 tsp = &ts;
         }
         STAT_ADD(rx->st.iterations, 1);
-        int ret = io_uring_submit_and_wait_timeout(&rx->ring, &cqe, 1, tsp, NULL);
+        int ret = io_uring_submit_and_wait_timeout(&rx->ring, &cqe, wait_nr, tsp, NULL);
         if (ret == -ETIME || ret == -EINTR || ret == -EAGAIN || ret == -EBUSY)
                 return 0;
         return ret < 0 ? ret : 0;
@@ -851,7 +863,9 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                         set_fatal(rx, ret);
                         break;
                 }
+                uint64_t cqes_before = rx->st.cqes;
                 reap(rx);
+                rx->active = rx->st.cqes != cqes_before;
                 poll_drops(rx);
                 sink_batch(rx);
                 retry_held(rx, false);

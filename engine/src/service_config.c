@@ -32,6 +32,8 @@ const char canring_service_usage[] =
     "  --own                also receive frames this host's own sockets send\n"
     "  --rcvbuf BYTES       socket receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF; default 8M)\n"
     "  --hw-timestamps      ask drivers for hardware receive timestamps as well\n"
+    "  --coalesce-us US     while frames flow, collect completions for up to US before\n"
+    "                       handing them on (fewer returns to user space; default 0 = off)\n"
     "  --config FILE        read options and `channel = SPEC` lines from FILE\n"
     "  --quiet              no start-up report\n"
     "  --help               this text\n";
@@ -59,6 +61,9 @@ void canring_service_config_init(struct canring_service_config *cfg)
         /* At full blast a 212 KiB default socket buffer overflows while the engine thread is
          * descheduled; 8 MiB rides that out (SO_RCVBUFFORCE when privileged). */
         cfg->rcvbuf = 8u << 20;
+        /* Off: with DEFER_TASKRUN the kernel wakes the thread per frame to run the receive
+         * anyway; measured in the lab, 500 us and 2 ms saved no CPU (docs/benchmarks.md). */
+        cfg->coalesce_us = 0;
 }
 
 int canring_parse_size(const char *text, uint64_t *out)
@@ -175,11 +180,11 @@ struct option_def {
 };
 
 static const struct option_def options[] = {
-    {"segment", OPT_VALUE}, {"ring-size", OPT_VALUE}, {"threads", OPT_VALUE},
-    {"cpu", OPT_VALUE},     {"consumers", OPT_VALUE}, {"fd", OPT_FLAG},
-    {"own", OPT_FLAG},      {"rcvbuf", OPT_VALUE},    {"hw-timestamps", OPT_FLAG},
-    {"config", OPT_VALUE},  {"quiet", OPT_FLAG},      {"channel", OPT_VALUE},
-    {"help", OPT_FLAG},
+    {"segment", OPT_VALUE}, {"ring-size", OPT_VALUE},   {"threads", OPT_VALUE},
+    {"cpu", OPT_VALUE},     {"consumers", OPT_VALUE},   {"fd", OPT_FLAG},
+    {"own", OPT_FLAG},      {"rcvbuf", OPT_VALUE},      {"hw-timestamps", OPT_FLAG},
+    {"config", OPT_VALUE},  {"coalesce-us", OPT_VALUE}, {"quiet", OPT_FLAG},
+    {"channel", OPT_VALUE}, {"help", OPT_FLAG},
 };
 
 static const struct option_def *find_option(const char *name, size_t len)
@@ -230,6 +235,11 @@ static int apply(struct canring_service_config *cfg, const char *name, const cha
                 if (canring_parse_size(value, &v) < 0 || v == 0 || v > (1u << 30))
                         return fail(err, errlen, "--rcvbuf '%s': 1 byte to 1G", value);
                 cfg->rcvbuf = (uint32_t)v;
+        } else if (strcmp(name, "coalesce-us") == 0) {
+                if (parse_uint(value, 100000, &v) < 0)
+                        return fail(err, errlen, "--coalesce-us '%s': 0 to 100000 microseconds",
+                                    value);
+                cfg->coalesce_us = (uint32_t)v;
         } else if (strcmp(name, "config") == 0) {
                 if (depth > 0)
                         return fail(err, errlen,

@@ -28,6 +28,7 @@ struct canring_service_config {
         bool hw_timestamps;     /* ask drivers for hardware receive timestamps */
         uint32_t rcvbuf;        /* socket receive buffer in bytes (default 8 MiB) */
         bool quiet;             /* no start-up report on stderr */
+        uint32_t coalesce_us;   /* engine completion coalescing while frames flow, us; 0 = off */
         unsigned nchannels;
         struct canring_channel_spec channels[CANRING_SERVICE_MAX_CHANNELS];
 };

@@ -70,27 +70,25 @@ static bool follows(struct chan_state *c, const struct canring_record *r)
 static void usage(void)
 {
         fprintf(stderr, "usage: canring-check --segment NAME --frames N [--channels IF,..] "
-                        "[--idle-ms MS] [--any-pattern] [--tethered] [--ready FILE] [--print]\n");
+                        "[--idle-ms MS] [--any-pattern] [--tethered] [--ready FILE] [--print] "
+                        "[--coalesce-us US]\n");
         exit(2);
 }
 
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-            {"segment", required_argument, 0, 's'},
-            {"frames", required_argument, 0, 'n'},
-            {"channels", required_argument, 0, 'c'},
-            {"idle-ms", required_argument, 0, 'i'},
-            {"any-pattern", no_argument, 0, 'a'},
-            {"tethered", no_argument, 0, 't'},
-            {"ready", required_argument, 0, 'r'},
-            {"print", no_argument, 0, 'p'},
-            {0, 0, 0, 0},
+            {"segment", required_argument, 0, 's'},     {"frames", required_argument, 0, 'n'},
+            {"channels", required_argument, 0, 'c'},    {"idle-ms", required_argument, 0, 'i'},
+            {"any-pattern", no_argument, 0, 'a'},       {"tethered", no_argument, 0, 't'},
+            {"ready", required_argument, 0, 'r'},       {"print", no_argument, 0, 'p'},
+            {"coalesce-us", required_argument, 0, 'C'}, {0, 0, 0, 0},
         };
         const char *segment = NULL, *ready = NULL;
         char *channels = NULL;
         uint64_t want = 0;
         int idle_ms = 5000, opt, rc;
+        unsigned coalesce_us = 0;
         bool check_pattern = true, print = false, ended = false, all_done = false;
         struct canring_consumer_options co = {0};
         struct canring_consumer *c;
@@ -122,6 +120,9 @@ int main(int argc, char **argv)
                 case 'p':
                         print = true;
                         break;
+                case 'C':
+                        coalesce_us = (unsigned)strtoul(optarg, NULL, 0);
+                        break;
                 default:
                         usage();
                 }
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "canring-check: attach '%s': %s\n", segment, canring_strerror(rc));
                 return 1;
         }
+        canring_consumer_set_coalesce(c, coalesce_us);
         nchan = canring_consumer_nchannels(c);
         if (nchan > MAX_CHANNELS)
                 nchan = MAX_CHANNELS;

@@ -67,6 +67,17 @@ int canring_consumer_release(struct canring_consumer *c);
 #define CANRING_LIVENESS_MS 100
 int canring_consumer_wait(struct canring_consumer *c, int timeout_ms);
 
+/*
+ * Wake-up coalescing for sleeping waits. A consumer that sleeps in canring_consumer_wait() is
+ * woken by the first record the producer commits; at a high frame rate that is one wake-up (two
+ * system calls and a scheduler round trip) per record or two. With USEC > 0, a wait that had to
+ * sleep lingers USEC microseconds after it is woken before it returns, so one wake-up collects a
+ * batch: less CPU per record, at most USEC more latency. A consumer that finds records waiting
+ * does not linger. 0 (the default) turns it off; USEC must be below 1,000,000. Returns 0 or
+ * -EINVAL.
+ */
+int canring_consumer_set_coalesce(struct canring_consumer *c, unsigned usec);
+
 enum canring_producer_state {
         CANRING_PRODUCER_ALIVE = 0,     /* producing */
         CANRING_PRODUCER_ENDED = 1,     /* ended the stream cleanly */
