@@ -110,3 +110,27 @@ wait_check() {
 check_field() {
 	awk -v ifn="$1" -v f="$2" '$1 == ifn { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$LAB_TMP/check.out"
 }
+
+# can_bus_up BITRATE: can0 and can1 (the two controllers on the lab's emulated bus, or real ones)
+# down, at BITRATE, and up again; skips the case where they do not exist.
+can_bus_up() {
+	local dev
+	need_if can0
+	need_if can1
+	for dev in can0 can1; do
+		ip link set "$dev" down 2>/dev/null
+		ip link set "$dev" type can bitrate "$1" || fail "cannot set bitrate $1 on $dev"
+		ip link set "$dev" up || fail "cannot bring $dev up"
+	done
+}
+
+# make_vcans N: vcan0..vcan(N-1) exist and are up; their names are in the array LAB_VCANS.
+make_vcans() {
+	local i
+	LAB_VCANS=()
+	for i in $(seq 0 $(($1 - 1))); do
+		ip link show "vcan$i" >/dev/null 2>&1 || ip link add "vcan$i" type vcan || fail "cannot add vcan$i"
+		ip link set "vcan$i" up || fail "cannot bring vcan$i up"
+		LAB_VCANS+=("vcan$i")
+	done
+}

@@ -5,14 +5,8 @@
 # and did not count (SOCKET_DROP) must be signalled by IF_DROP events, at least one per overrun
 # and never more than the frames missing.
 . "$(dirname "$0")/../lib.sh"
-need_if can0
-need_if can1
 N=3000
-for dev in can0 can1; do
-	ip link set "$dev" down
-	ip link set "$dev" type can bitrate 1000000 || fail "cannot set the bitrate of $dev"
-	ip link set "$dev" up || fail "cannot bring $dev up"
-done
+can_bus_up 1000000
 start_service ifdrop can1
 start_check ifdrop --frames $N --channels can1 --any-pattern --idle-ms 4000
 sent_before=$(cat /sys/class/net/can0/statistics/tx_packets)

@@ -3,13 +3,7 @@
 # carries CANRING_FLAG_LOCAL; a frame that came from the bus does not; neither is flagged TX (that
 # is for what the service itself sends, with --own).
 . "$(dirname "$0")/../lib.sh"
-need_if can0
-need_if can1
-for dev in can0 can1; do
-	ip link set "$dev" down
-	ip link set "$dev" type can bitrate 500000 || fail "cannot set the bitrate of $dev"
-	ip link set "$dev" up || fail "cannot bring $dev up"
-done
+can_bus_up 500000
 start_service dir vcan0 can1
 start_check dir --frames 1 --channels vcan0,can1 --any-pattern --print --idle-ms 5000
 cansend vcan0 123#11 # local: sent on this host, looped back by the kernel

@@ -3,12 +3,8 @@
 # interface arrives in order and intact.
 . "$(dirname "$0")/../lib.sh"
 N=5000
-ifs=()
-for i in $(seq 0 15); do
-	ip link show "vcan$i" >/dev/null 2>&1 || ip link add "vcan$i" type vcan || fail "cannot add vcan$i"
-	ip link set "vcan$i" up
-	ifs+=("vcan$i")
-done
+make_vcans 16
+ifs=("${LAB_VCANS[@]}")
 start_service rx16 --threads 2 "${ifs[@]}"
 start_check rx16 --frames $N --channels "$(IFS=,; echo "${ifs[*]}")"
 gens=()

@@ -3,17 +3,12 @@
 # acknowledges) at full speed, where the interface queue fills and the kernel answers ENOBUFS.
 # With one send per frame and with batched io_uring sends, the frames that went onto the bus -
 # what can0 echoes to local sockets on transmit completion, plus the echoes the driver dropped and
-# counted - are exactly the N generated; the summary counts the retries. can1's count is printed, not asserted: the emulated receiver overruns its FIFO when
-# the emulated bus delivers frames faster than the guest's interrupt handler drains them.
+# counted - are exactly the N generated; the summary counts the retries. can1's count is
+# printed, not asserted: the emulated receiver overruns its FIFO when the emulated bus delivers
+# frames faster than the guest's interrupt handler drains them.
 . "$(dirname "$0")/../lib.sh"
-need_if can0
-need_if can1
 N=5000
-for i in can0 can1; do
-	ip link set "$i" down 2>/dev/null
-	ip link set "$i" type can bitrate 1000000 || fail "cannot set the bitrate of $i"
-	ip link set "$i" up || fail "cannot bring $i up"
-done
+can_bus_up 1000000
 start_service g0 can0
 
 retries=0

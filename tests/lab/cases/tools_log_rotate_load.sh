@@ -4,12 +4,8 @@
 # drops, if any, are accounted for by their '# canring socket-drop' lines) and no ring loss.
 . "$(dirname "$0")/../lib.sh"
 N=5000
-ifs=()
-for i in $(seq 0 15); do
-	ip link show "vcan$i" >/dev/null 2>&1 || ip link add "vcan$i" type vcan || fail "cannot add vcan$i"
-	ip link set "vcan$i" up
-	ifs+=("vcan$i")
-done
+make_vcans 16
+ifs=("${LAB_VCANS[@]}")
 start_service rot16 --threads 2 "${ifs[@]}"
 mkdir "$LAB_TMP/logs"
 "$CANRING_BIN" log --segment rot16 --tethered --dir "$LAB_TMP/logs" --name 'r-%i.log' \

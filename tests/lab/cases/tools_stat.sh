@@ -16,13 +16,9 @@ python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["channels"][0]; sys.
 "$CANRING_BIN" stat --segment st --interval 0.2 | grep -q '^vcan0 ' || fail "table has no vcan0 row"
 stop_service
 ip link show can0 >/dev/null 2>&1 && ip link show can1 >/dev/null 2>&1 || { echo "vcan part passed"; exit 0; }
-for i in can0 can1; do
-	ip link set $i down
-	ip link set $i type can bitrate 500000 || fail "bitrate on $i"
-	ip link set $i up
-done
+can_bus_up 500000
 start_service stc can0
-cangen can1 -g 1 -n 2000 -L 8 &
+cangen can1 -g 1 -p 100 -n 2000 -L 8 &
 LAB_PIDS+=($!)
 "$CANRING_BIN" stat --segment stc --json --interval 1 >"$LAB_TMP/stc.json" || fail "stat exited $?"
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["channels"][0]
