@@ -325,6 +325,10 @@ int canring_consumer_attach(const char *name, const struct canring_consumer_opti
         }
         for (unsigned k = 0; k < nr; k++)
                 start_position(&c->ring[k], !!(flags & CANRING_CONSUMER_OLDEST));
+        /* Release: our cursors are set before anyone counts us as attached (partner: the
+         * load-acquire of flags in canring_producer_consumers()). Records committed after a
+         * producer saw READY are records this consumer will read. */
+        __atomic_fetch_or(&s->flags, CANRING_SLOT_READY, __ATOMIC_RELEASE);
         *out = c;
         return 0;
 

@@ -465,9 +465,13 @@ int canring_producer_consumers(struct canring_producer *p)
         int n = 0;
 
         for (unsigned i = 0; i < p->max_consumers; i++) {
-                int32_t pid = __atomic_load_n(&slot_at(p, i)->pid, __ATOMIC_ACQUIRE);
+                struct canring_shm_slot *s = slot_at(p, i);
+                int32_t pid = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE);
 
-                if (pid && pid_alive(pid))
+                /* Acquire: partner of the release that sets READY once the consumer's cursors
+                 * are in place; a consumer still attaching is not counted yet. */
+                if (pid && (__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) & CANRING_SLOT_READY) &&
+                    pid_alive(pid))
                         n++;
         }
         return n;

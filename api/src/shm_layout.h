@@ -127,6 +127,7 @@ _Static_assert(sizeof(struct canring_shm_cctl) == CANRING_CCTL_SIZE, "consumer c
 
 /* Consumer slot flags. */
 #define CANRING_SLOT_TETHERED 0x1
+#define CANRING_SLOT_READY    0x2 /* attach finished: the consumer's cursors are set */
 
 struct canring_shm_slot_ring {
         uint64_t

@@ -46,7 +46,7 @@ int canring_producer_set_channel(struct canring_producer *p, unsigned channel,
 int canring_producer_set_counters(struct canring_producer *p, unsigned channel,
                                   const struct canring_channel_counters *c);
 
-/* Number of consumer slots in use (consumers attached and not known dead). */
+/* Consumers attached (attach finished: their cursors are set) and not known dead. */
 int canring_producer_consumers(struct canring_producer *p);
 
 /*
