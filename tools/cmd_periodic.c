@@ -11,7 +11,13 @@
  *   list              print the task: id, frames, period, count, remaining, state
  *   quit              stop and exit
  * Each command answers one line on stdout: "ok", a task line, or "error: REASON".
- * (`periodic modify|stop|list` as separate commands act on the service's tasks.)
+ *
+ * With --service or --segment NAME the task runs in the service instead (its control socket); it
+ * still ends when this process does, unless --detach asks the service to keep it: then this
+ * process returns at once. The service's tasks are changed with
+ *   canring periodic modify IF FRAME... | stop IF ID | restart IF ID | remove IF ID
+ *   canring periodic list [IF] | stop-all [IF]
+ * (each takes --segment NAME too).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,19 +31,28 @@
 #include <sys/signalfd.h>
 
 #include "canring/bcm.h"
+#include "canring/control.h"
 #include "canring/text.h"
 #include "commands.h"
 
 static void usage(FILE *out)
 {
-        fprintf(out,
-                "usage: canring periodic start IF --period MS [--count N | --duration S] [--stdin] "
-                "FRAME...\n"
-                "  Sends FRAME... in turn, one every MS milliseconds (decimals allowed, 1 us\n"
-                "  resolution), through the kernel's broadcast manager, until N frames have gone\n"
-                "  out, S seconds have passed, or SIGINT. All frames share one CAN id.\n"
-                "  --stdin  read commands from stdin while running: modify FRAME..., stop,\n"
-                "           restart, list, quit (one answer line each on stdout)\n");
+        fprintf(
+            out,
+            "usage: canring periodic start IF --period MS [--count N | --duration S] [--stdin]\n"
+            "                              [--service | --segment NAME] [--detach] FRAME...\n"
+            "       canring periodic modify IF FRAME...       (service tasks; also take\n"
+            "       canring periodic stop|restart|remove IF ID   --segment NAME)\n"
+            "       canring periodic list [IF]\n"
+            "       canring periodic stop-all [IF]\n"
+            "  start sends FRAME... in turn, one every MS milliseconds (decimals allowed, 1 us\n"
+            "  resolution), through the kernel's broadcast manager, until N frames have gone\n"
+            "  out, S seconds have passed, or SIGINT. All frames share one CAN id.\n"
+            "  --stdin    read commands from stdin while running: modify FRAME..., stop,\n"
+            "             restart, list, quit (one answer line each on stdout)\n"
+            "  --service  run the task in the service (segment 'canring'); --segment NAME\n"
+            "             in the service of segment NAME. It ends when this process exits...\n"
+            "  --detach   ...unless detached: the service keeps it, this process returns\n");
 }
 
 /* A decimal number > 0 scaled to an integer unit; false on junk, <= 0, or below one unit. */
@@ -78,19 +93,81 @@ static void print_task(FILE *out, const struct canring_bcm_task_info *t)
                              : "finished");
 }
 
+/* The task this process runs: on a BCM socket of its own, or in the service (ctl != NULL). */
 struct run {
         struct canring_bcm *bcm;
+        struct canring_control *ctl;
+        char ifname[IF_NAMESIZE];
         canid_t id;
         bool stdin_open;
         bool quit;
+        struct canfd_frame first; /* task_info's frame storage for a service task */
 };
+
+/* A service task as struct canring_bcm_task_info, so both kinds print and finish alike. */
+static void info_from_control(const struct canring_control_task *t, struct canfd_frame *first,
+                              struct canring_bcm_task_info *info)
+{
+        memset(info, 0, sizeof(*info));
+        memcpy(first, &t->first.frame, sizeof(*first));
+        info->can_id = t->can_id;
+        info->fd = t->flags & CANRING_TASK_FD;
+        info->running = t->flags & CANRING_TASK_RUNNING;
+        info->sending = t->flags & CANRING_TASK_SENDING;
+        info->nframes = t->nframes;
+        info->period_us = t->period_us;
+        info->count = t->count;
+        info->count_left = t->count_left;
+        info->frames = first;
+}
+
+static int task_info(struct run *r, struct canring_bcm_task_info *info)
+{
+        static struct canring_control_task tasks[CANRING_CONTROL_MAX_TASKS];
+        char err[CANRING_CONTROL_TEXT];
+        int n;
+
+        if (!r->ctl)
+                return canring_bcm_task(r->bcm, r->id, info);
+        n = canring_control_periodic_list(r->ctl, r->ifname, tasks, CANRING_CONTROL_MAX_TASKS, err,
+                                          sizeof(err));
+        for (int i = 0; i < n && i < (int)CANRING_CONTROL_MAX_TASKS; i++)
+                if (tasks[i].can_id == r->id && (tasks[i].flags & CANRING_TASK_MINE)) {
+                        info_from_control(&tasks[i], &r->first, info);
+                        return 0;
+                }
+        return n < 0 ? n : -ENOENT;
+}
+
+static int task_modify(struct run *r, const struct canfd_frame *frames, const size_t *mtus,
+                       uint32_t n, char *err, size_t errlen)
+{
+        if (r->ctl)
+                return canring_control_periodic_modify(r->ctl, r->ifname, frames, mtus, n, err,
+                                                       errlen);
+        return canring_bcm_modify(r->bcm, frames, mtus, n, err, errlen);
+}
+
+static int task_stop(struct run *r, char *err, size_t errlen)
+{
+        if (r->ctl)
+                return canring_control_periodic_stop(r->ctl, r->ifname, r->id, err, errlen);
+        return canring_bcm_stop(r->bcm, r->id, err, errlen);
+}
+
+static int task_restart(struct run *r, char *err, size_t errlen)
+{
+        if (r->ctl)
+                return canring_control_periodic_restart(r->ctl, r->ifname, r->id, err, errlen);
+        return canring_bcm_restart(r->bcm, r->id, err, errlen);
+}
 
 /* One --stdin command line. */
 static void handle_line(struct run *r, char *line)
 {
         char *words[CANRING_BCM_MAX_FRAMES + 2];
         int n = 0;
-        char err[256];
+        char err[CANRING_CONTROL_TEXT + 64];
         for (char *tok = strtok(line, " \t\r\n"); tok && n < (int)(sizeof(words) / sizeof(*words));
              tok = strtok(NULL, " \t\r\n"))
                 words[n++] = tok;
@@ -106,14 +183,14 @@ static void handle_line(struct run *r, char *line)
                 }
                 if (parse_frames(words + 1, n - 1, frames, mtus, NULL) < 0)
                         goto flush;
-                ret = canring_bcm_modify(r->bcm, frames, mtus, (uint32_t)(n - 1), err, sizeof(err));
+                ret = task_modify(r, frames, mtus, (uint32_t)(n - 1), err, sizeof(err));
         } else if (strcmp(words[0], "stop") == 0) {
-                ret = canring_bcm_stop(r->bcm, r->id, err, sizeof(err));
+                ret = task_stop(r, err, sizeof(err));
         } else if (strcmp(words[0], "restart") == 0) {
-                ret = canring_bcm_restart(r->bcm, r->id, err, sizeof(err));
+                ret = task_restart(r, err, sizeof(err));
         } else if (strcmp(words[0], "list") == 0) {
                 struct canring_bcm_task_info info;
-                ret = canring_bcm_task(r->bcm, r->id, &info);
+                ret = task_info(r, &info);
                 if (ret == 0) {
                         print_task(stdout, &info);
                         goto flush;
@@ -138,7 +215,7 @@ flush:
 static bool finished(struct run *r, uint32_t count)
 {
         struct canring_bcm_task_info info;
-        if (!count || canring_bcm_task(r->bcm, r->id, &info) < 0)
+        if (!count || task_info(r, &info) < 0)
                 return false;
         return info.running && !info.sending;
 }
@@ -168,12 +245,13 @@ static int run_loop(struct run *r, const struct canring_bcm_timing *tm, uint32_t
         while (!r->quit) {
                 if (finished(r, count))
                         break;
-                struct pollfd p[3] = {
+                struct pollfd p[4] = {
                     {.fd = sfd, .events = POLLIN},
-                    {.fd = canring_bcm_fd(r->bcm), .events = POLLIN},
+                    {.fd = r->bcm ? canring_bcm_fd(r->bcm) : -1, .events = POLLIN},
                     {.fd = r->stdin_open ? 0 : -1, .events = POLLIN},
+                    {.fd = r->ctl ? canring_control_fd(r->ctl) : -1, .events = POLLIN},
                 };
-                int pr = poll(p, 3, count ? check_ms : -1);
+                int pr = poll(p, 4, count ? check_ms : -1);
                 if (pr < 0 && errno != EINTR) {
                         fprintf(stderr, "canring periodic: poll: %s\n", strerror(errno));
                         rc = 1;
@@ -181,6 +259,12 @@ static int run_loop(struct run *r, const struct canring_bcm_timing *tm, uint32_t
                 }
                 if (p[0].revents & POLLIN)
                         break;
+                if (p[3].revents) {
+                        fprintf(stderr, "canring periodic: the service closed the connection (it "
+                                        "stopped); the task ended with it\n");
+                        rc = 1;
+                        break;
+                }
                 if (p[1].revents & POLLIN)
                         canring_bcm_events(r->bcm, 0);
                 if (p[2].revents & (POLLIN | POLLHUP)) {
@@ -209,37 +293,186 @@ static int run_loop(struct run *r, const struct canring_bcm_timing *tm, uint32_t
         return rc;
 }
 
+/* Parses a task id as the frames give it: 3 hex digits standard, 8 digits (or more) extended. */
+static bool parse_id(const char *text, canid_t *id)
+{
+        char *end;
+        size_t len = strlen(text);
+        unsigned long v;
+
+        errno = 0;
+        v = strtoul(text, &end, 16);
+        if (errno || end == text || *end || len > 8)
+                return false;
+        if (len == 8) {
+                if (v > CAN_EFF_MASK)
+                        return false;
+                *id = (canid_t)v | CAN_EFF_FLAG;
+        } else {
+                if (v > CAN_SFF_MASK)
+                        return false;
+                *id = (canid_t)v;
+        }
+        return true;
+}
+
+static int open_service(const char *segment, struct canring_control **ctl, const char *verb)
+{
+        char err[CANRING_CONTROL_TEXT + 64];
+
+        if (canring_control_open(ctl, segment, err, sizeof(err)) < 0) {
+                fprintf(stderr, "canring periodic %s: %s\n", verb, err);
+                return -1;
+        }
+        return 0;
+}
+
+static void print_service_task(const struct canring_control_task *t)
+{
+        struct canring_bcm_task_info info;
+        struct canfd_frame first;
+        char text[CANRING_FRAME_TEXT_MAX];
+
+        info_from_control(t, &first, &info);
+        canring_frame_print(text, sizeof(text), &first, t->first.mtu, 0);
+        printf("%s ", t->ifname);
+        print_task(stdout, &info);
+        if (t->flags & CANRING_TASK_DETACHED)
+                printf("  detached, first frame %s\n", text);
+        else
+                printf("  owner pid %d, first frame %s\n", (int)t->owner_pid, text);
+}
+
+/* `periodic modify|stop|restart|remove|list|stop-all ...`: one request to the service. */
+static int service_command(int argc, char **argv)
+{
+        static const struct option opts[] = {
+            {"segment", required_argument, NULL, 's'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        const char *verb = argv[0], *segment = NULL;
+        char err[CANRING_CONTROL_TEXT + 64];
+        struct canring_control *ctl;
+        int c, ret = 0;
+
+        optind = 1;
+        while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
+                if (c == 's') {
+                        segment = optarg;
+                } else if (c == 'h') {
+                        usage(stdout);
+                        return 0;
+                } else {
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        int nargs = argc - optind;
+        char **args = argv + optind;
+        bool listing = strcmp(verb, "list") == 0 || strcmp(verb, "stop-all") == 0;
+        bool by_id = !listing && strcmp(verb, "modify") != 0;
+        canid_t id = 0;
+        static struct canfd_frame frames[CANRING_BCM_MAX_FRAMES];
+        static size_t mtus[CANRING_BCM_MAX_FRAMES];
+
+        if (listing ? nargs > 1 : by_id ? nargs != 2 : nargs < 2) {
+                fprintf(stderr, "canring periodic %s: usage: canring periodic %s %s\n", verb, verb,
+                        listing ? "[IF]"
+                        : by_id ? "IF ID"
+                                : "IF FRAME...");
+                return 2;
+        }
+        if (by_id && !parse_id(args[1], &id)) {
+                fprintf(stderr,
+                        "canring periodic %s: bad task id '%s' (hex: 3 digits standard, 8 "
+                        "extended)\n",
+                        verb, args[1]);
+                return 2;
+        }
+        if (!listing && !by_id) {
+                if (nargs - 1 > CANRING_BCM_MAX_FRAMES) {
+                        fprintf(stderr, "canring periodic modify: a task holds at most %d frames\n",
+                                CANRING_BCM_MAX_FRAMES);
+                        return 2;
+                }
+                if (parse_frames(args + 1, nargs - 1, frames, mtus, "canring periodic modify") < 0)
+                        return 2;
+        }
+        if (open_service(segment, &ctl, verb) < 0)
+                return 1;
+        const char *ifname = nargs > 0 ? args[0] : NULL;
+
+        if (strcmp(verb, "list") == 0) {
+                static struct canring_control_task tasks[CANRING_CONTROL_MAX_TASKS];
+
+                ret = canring_control_periodic_list(ctl, ifname, tasks, CANRING_CONTROL_MAX_TASKS,
+                                                    err, sizeof(err));
+                for (int i = 0; i < ret && i < (int)CANRING_CONTROL_MAX_TASKS; i++)
+                        print_service_task(&tasks[i]);
+        } else if (strcmp(verb, "stop-all") == 0) {
+                ret = canring_control_periodic_stop_all(ctl, ifname, err, sizeof(err));
+        } else if (strcmp(verb, "modify") == 0) {
+                ret = canring_control_periodic_modify(ctl, ifname, frames, mtus,
+                                                      (uint32_t)(nargs - 1), err, sizeof(err));
+        } else if (strcmp(verb, "stop") == 0) {
+                ret = canring_control_periodic_stop(ctl, ifname, id, err, sizeof(err));
+        } else if (strcmp(verb, "restart") == 0) {
+                ret = canring_control_periodic_restart(ctl, ifname, id, err, sizeof(err));
+        } else {
+                ret = canring_control_periodic_remove(ctl, ifname, id, err, sizeof(err));
+        }
+        canring_control_close(ctl);
+        if (ret < 0) {
+                fprintf(stderr, "canring periodic %s: %s\n", verb, err);
+                return 1;
+        }
+        return 0;
+}
+
+static bool is_service_verb(const char *verb)
+{
+        static const char *const verbs[] = {"modify", "stop", "restart",
+                                            "remove", "list", "stop-all"};
+
+        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+                if (strcmp(verb, verbs[i]) == 0)
+                        return true;
+        return false;
+}
+
 int cmd_periodic(int argc, char **argv)
 {
         static const struct option opts[] = {
-            {"period", required_argument, NULL, 'p'},   {"count", required_argument, NULL, 'c'},
-            {"duration", required_argument, NULL, 'd'}, {"stdin", no_argument, NULL, 's'},
-            {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+            {"period", required_argument, NULL, 'p'},
+            {"count", required_argument, NULL, 'c'},
+            {"duration", required_argument, NULL, 'd'},
+            {"stdin", no_argument, NULL, 'i'},
+            {"service", no_argument, NULL, 'S'},
+            {"segment", required_argument, NULL, 's'},
+            {"detach", no_argument, NULL, 'D'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
         };
         struct canring_bcm_timing tm = {0};
-        bool use_stdin = false, have_period = false;
+        bool use_stdin = false, have_period = false, service = false, detach = false;
+        const char *segment = NULL;
         int c;
 
         if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
                 usage(stdout);
                 return 0;
         }
+        if (argc >= 2 && is_service_verb(argv[1]))
+                return service_command(argc - 1, argv + 1);
         if (argc < 2 || strcmp(argv[1], "start") != 0) {
-                if (argc >= 2 && (strcmp(argv[1], "modify") == 0 || strcmp(argv[1], "stop") == 0 ||
-                                  strcmp(argv[1], "list") == 0))
-                        fprintf(
-                            stderr,
-                            "canring periodic %s: acts on the service's tasks; a standalone task "
-                            "is changed with `periodic start --stdin`\n",
-                            argv[1]);
-                else
-                        usage(stderr);
+                usage(stderr);
                 return 2;
         }
         argc--;
         argv++;
         optind = 1;
-        while ((c = getopt_long(argc, argv, "p:c:d:sh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "p:c:d:h", opts, NULL)) != -1) {
                 uint64_t v;
                 switch (c) {
                 case 'p':
@@ -272,8 +505,18 @@ int cmd_periodic(int argc, char **argv)
                         }
                         tm.duration_us = v;
                         break;
-                case 's':
+                case 'i':
                         use_stdin = true;
+                        break;
+                case 's':
+                        segment = optarg;
+                        service = true;
+                        break;
+                case 'S':
+                        service = true;
+                        break;
+                case 'D':
+                        detach = true;
                         break;
                 case 'h':
                         usage(stdout);
@@ -287,7 +530,18 @@ int cmd_periodic(int argc, char **argv)
                 fprintf(stderr, "canring periodic: --period MS is required\n");
                 return 2;
         }
-        char err[256];
+        if (detach && !service) {
+                fprintf(stderr, "canring periodic: --detach needs the service (--service or "
+                                "--segment NAME): a standalone task lives as long as this "
+                                "process\n");
+                return 2;
+        }
+        if (detach && use_stdin) {
+                fprintf(stderr, "canring periodic: --detach returns at once; change a detached "
+                                "task with `canring periodic modify|stop|restart`\n");
+                return 2;
+        }
+        char err[CANRING_CONTROL_TEXT + 64];
         if (canring_bcm_check_timing(&tm, err, sizeof(err)) < 0) {
                 fprintf(stderr, "canring periodic: %s\n", err);
                 return 2;
@@ -317,17 +571,27 @@ int cmd_periodic(int argc, char **argv)
                 return 2;
         }
         struct run r = {.id = id, .stdin_open = use_stdin};
-        if (canring_bcm_open(&r.bcm, ifname, err, sizeof(err)) < 0) {
-                fprintf(stderr, "canring periodic: %s\n", err);
-                return 1;
+        snprintf(r.ifname, sizeof(r.ifname), "%s", ifname);
+        if (service) {
+                if (open_service(segment, &r.ctl, "start") < 0)
+                        return 1;
+                ret = canring_control_periodic_start(r.ctl, ifname, frames, mtus, (uint32_t)n, &tm,
+                                                     detach ? CANRING_CONTROL_DETACH : 0, err,
+                                                     sizeof(err));
+        } else {
+                ret = canring_bcm_open(&r.bcm, ifname, err, sizeof(err));
+                if (ret == 0)
+                        ret = canring_bcm_start(r.bcm, frames, mtus, (uint32_t)n, &tm, err,
+                                                sizeof(err));
         }
-        if (canring_bcm_start(r.bcm, frames, mtus, (uint32_t)n, &tm, err, sizeof(err)) < 0) {
+        int rc = ret < 0 ? 1 : 0;
+        if (ret < 0)
                 fprintf(stderr, "canring periodic: %s\n", err);
-                canring_bcm_close(r.bcm);
-                return 1;
-        }
-        uint32_t count = tm.count ? tm.count : (uint32_t)(tm.duration_us / tm.period_us);
-        int rc = run_loop(&r, &tm, count);
-        canring_bcm_close(r.bcm); /* deletes the kernel's task */
+        else if (!detach)
+                rc = run_loop(&r, &tm,
+                              tm.count ? tm.count : (uint32_t)(tm.duration_us / tm.period_us));
+        /* Closing deletes the kernel's task: our BCM socket, or our connection's in the service. */
+        canring_bcm_close(r.bcm);
+        canring_control_close(r.ctl);
         return rc;
 }

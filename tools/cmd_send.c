@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `canring send [--timeout MS] [--fd] IF FRAME...`: sends frames in cansend syntax on a CAN_RAW
- * socket of its own. Every frame is parsed and checked before the first one goes out, so bad
- * input sends nothing.
+ * `canring send [--timeout MS] [--fd] [--service|--segment NAME] IF FRAME...`: sends frames in
+ * cansend syntax on a CAN_RAW socket of its own, or through a running service's control socket
+ * (then on the service's own socket of that channel). Every frame is parsed and checked before
+ * the first one goes out, so bad input sends nothing.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canring/control.h"
 #include "canring/text.h"
 #include "canring/tx.h"
 #include "commands.h"
@@ -17,12 +19,16 @@
 static void usage(FILE *out)
 {
         fprintf(out,
-                "usage: canring send [--timeout MS] [--fd] IF FRAME...\n"
+                "usage: canring send [--timeout MS] [--fd] [--service | --segment NAME] IF "
+                "FRAME...\n"
                 "  Sends each FRAME on interface IF, in order. FRAME is cansend syntax:\n"
                 "    123#DEADBEEF  12345678#00  123#R  123##1AABBCC (CAN FD, flags nibble first)\n"
                 "  --timeout MS  wait up to MS per frame while the interface queue is full\n"
                 "                (default 1000; 0: fail at once; -1: wait forever)\n"
-                "  --fd          require a CAN FD interface even for classic frames\n");
+                "  --fd          require a CAN FD interface even for classic frames\n"
+                "  --service     send through the running service (segment 'canring') on its\n"
+                "                own socket of channel IF (with `run --own` it receives them)\n"
+                "  --segment N   send through the service of segment N\n");
 }
 
 /* Parses a whole decimal int in [MIN, MAX]; returns false on junk. */
@@ -37,16 +43,44 @@ static bool parse_int(const char *s, long min, long max, long *out)
         return true;
 }
 
+/* The frames through the service's control socket; TEXTS are the frames as given, for messages. */
+static int send_via_service(const char *segment, const char *ifname,
+                            const struct canfd_frame *frames, const size_t *mtus, size_t n,
+                            int timeout, char **texts)
+{
+        struct canring_control *ctl;
+        char err[CANRING_CONTROL_TEXT + 64];
+        size_t sent = 0;
+        int ret = canring_control_open(&ctl, segment, err, sizeof(err));
+
+        if (ret < 0) {
+                fprintf(stderr, "canring send: %s\n", err);
+                return 1;
+        }
+        ret = canring_control_send(ctl, ifname, frames, mtus, n, timeout, &sent, err, sizeof(err));
+        canring_control_close(ctl);
+        if (ret < 0) {
+                if (sent < n)
+                        fprintf(stderr, "canring send: %s; %zu of %zu sent (first unsent '%s')\n",
+                                err, sent, n, texts[sent]);
+                else
+                        fprintf(stderr, "canring send: %s\n", err);
+                return 1;
+        }
+        return 0;
+}
+
 int cmd_send(int argc, char **argv)
 {
         static const struct option opts[] = {
-            {"timeout", required_argument, NULL, 't'},
-            {"fd", no_argument, NULL, 'f'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
+            {"timeout", required_argument, NULL, 't'}, {"fd", no_argument, NULL, 'f'},
+            {"service", no_argument, NULL, 'S'},       {"segment", required_argument, NULL, 's'},
+            {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
         };
         long timeout = 1000;
         unsigned flags = CANRING_TX_FD_AUTO;
+        const char *segment = NULL;
+        bool service = false;
         int c;
 
         optind = 1;
@@ -62,6 +96,12 @@ int cmd_send(int argc, char **argv)
                         break;
                 case 'f':
                         flags = CANRING_TX_FD;
+                        break;
+                case 's':
+                        segment = optarg;
+                        /* fall through */
+                case 'S':
+                        service = true;
                         break;
                 case 'h':
                         usage(stdout);
@@ -98,6 +138,11 @@ int cmd_send(int argc, char **argv)
                         goto out;
                 }
                 any_fd |= mtus[i] == CANFD_MTU;
+        }
+        if (service) {
+                rc =
+                    send_via_service(segment, ifname, frames, mtus, n, (int)timeout, argv + optind);
+                goto out;
         }
         if (canring_tx_open(&tx, ifname, flags, err, sizeof(err)) < 0) {
                 fprintf(stderr, "canring send: %s\n", err);

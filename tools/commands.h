@@ -23,6 +23,7 @@ int cmd_periodic(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_if(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
 
 /* Terminated by an entry whose name is NULL. */
 extern const struct canring_command canring_commands[];

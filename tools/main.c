@@ -37,6 +37,7 @@ const struct canring_command canring_commands[] = {
     {"stat", "per-channel rates, bus load, errors, drops", cmd_stat},
     {"send", "send frames (cansend syntax)", cmd_send},
     {"periodic", "periodic transmit tasks (kernel broadcast manager)", cmd_periodic},
+    {"filter", "change a running channel's kernel filters", cmd_filter},
     {"gen", "load generator (cangen options, io_uring batches)", cmd_gen},
     {"replay", "replay candump .log files (canplayer options)", cmd_replay},
     {"if", "list, show and configure CAN interfaces", cmd_if},

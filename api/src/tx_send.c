@@ -130,9 +130,13 @@ int canring_tx_send(struct canring_tx *tx, const struct canfd_frame *frame, size
                 return ret;
         int64_t deadline = timeout_ms > 0 ? now_ns() + (int64_t)timeout_ms * 1000000 : 0;
         int64_t backoff = 100000; /* ns; first wait after ENOBUFS */
+        /* Addressed explicitly: the service sends on its channel sockets, and an `any` channel's
+         * socket is bound to no interface. On a bound socket the address is the bound one. */
+        struct sockaddr_can to = {.can_family = AF_CAN, .can_ifindex = tx->ifindex};
 
         for (;;) {
-                ssize_t n = send(tx->fd, frame, mtu, MSG_DONTWAIT);
+                ssize_t n =
+                    sendto(tx->fd, frame, mtu, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to));
                 if (n == (ssize_t)mtu)
                         return 0;
                 if (n >= 0)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "canring/error.h"
+#include "control.h"
 #include "engine_features.h"
 #include "service_priv.h"
 
@@ -32,6 +33,7 @@ static void free_service(struct canring_service *svc)
                         free(svc->channels[i].any);
                 free(svc->channels);
         }
+        svc_control_close(svc);
         canring_if_monitor_close(svc->ifmon);
         if (svc->stop_fd >= 0)
                 close(svc->stop_fd);
@@ -119,6 +121,8 @@ int canring_service_create(const struct canring_service_config *cfg, engine_chan
         svc->channels = calloc(svc->nchannels, sizeof(*svc->channels));
         if (!svc->channels)
                 goto fail;
+        for (unsigned i = 0; i < svc->nchannels; i++)
+                svc->channels[i].fd = -1;
         for (unsigned i = 0; i < cfg->nchannels; i++) {
                 struct svc_channel *c = &svc->channels[i];
 
@@ -157,6 +161,10 @@ int canring_service_create(const struct canring_service_config *cfg, engine_chan
                                  canring_strerror(rc));
                 goto fail;
         }
+        /* After the segment: owning the segment name is what entitles us to its socket name. */
+        rc = svc_control_open(svc, err, errlen);
+        if (rc < 0)
+                goto fail;
         rc = canring_if_monitor_open(&svc->ifmon);
         if (rc < 0) {
                 snprintf(err, errlen, "cannot watch interfaces (netlink): %s", strerror(-rc));
@@ -213,14 +221,15 @@ int canring_service_run(struct canring_service *svc, char *err, size_t errlen)
         }
         timerfd_settime(svc->timer_fd, 0, &tick, NULL);
         while (rc == 0) {
-                struct pollfd p[3] = {
+                struct pollfd p[3 + 1 + CTL_MAX_CONNS] = {
                     {.fd = svc->stop_fd, .events = POLLIN},
                     {.fd = canring_if_monitor_fd(svc->ifmon), .events = POLLIN},
                     {.fd = svc->timer_fd, .events = POLLIN},
                 };
+                unsigned nctl = svc_control_pollfds(svc, p + 3);
                 uint64_t ticks;
 
-                if (poll(p, 3, -1) < 0) {
+                if (poll(p, 3 + nctl, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         rc = -errno;
@@ -234,7 +243,9 @@ int canring_service_run(struct canring_service *svc, char *err, size_t errlen)
                         svc_channels_resync(svc); /* netlink overflowed: events were lost */
                 if (p[2].revents && read(svc->timer_fd, &ticks, sizeof(ticks)) > 0)
                         svc_channels_tick(svc);
+                svc_control_dispatch(svc, p + 3, nctl);
         }
+        svc_control_close(svc); /* no request after the end of the stream; tasks end here */
         stop_engines(svc, started);
         for (unsigned i = 0; i < started; i++) {
                 char why[256] = "";

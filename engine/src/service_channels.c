@@ -103,6 +103,7 @@ int svc_channel_open(struct canring_service *svc, unsigned ch, char *err, size_t
         c->info = info;
         c->ifindex = info.ifindex;
         c->has_socket = true;
+        c->fd = fd; /* the engine owns it; the control thread only sends and sets options on it */
         read_controller(c);
         return 0;
 }
@@ -121,6 +122,7 @@ static void follow(struct canring_service *svc, unsigned ch, const struct canrin
                          */
                         engine_rx_set_socket(svc->shards[c->shard].rx, c->local, -1);
                         c->has_socket = false;
+                        c->fd = -1;
                 }
                 if (was_up || c->ifindex > 0)
                         svc_event(svc, ch, CANRING_EVENT_IF_DOWN, (uint64_t)c->ifindex, 1, 0);
@@ -238,6 +240,7 @@ static void publish_counters(struct canring_service *svc, unsigned ch)
         k.bytes = __atomic_load_n(&c->bytes, __ATOMIC_RELAXED);
         k.error_frames = __atomic_load_n(&c->error_frames, __ATOMIC_RELAXED);
         k.bus_state = c->bus_state_known ? c->bus_state : CAN_STATE_ERROR_ACTIVE;
+        k.tx_frames = c->tx_frames;
         if (ch < svc->nconfigured &&
             engine_rx_get_chan_stats(svc->shards[c->shard].rx, c->local, &st) == 0)
                 k.socket_drops = st.kernel_drops;

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,7 +30,10 @@ const char canring_service_usage[] =
     "  --cpu LIST           pin engine thread i to the i-th CPU of LIST (e.g. 0,1)\n"
     "  --consumers N        consumer slots in the segment (default 64)\n"
     "  --fd                 receive CAN FD frames (every channel must have the FD MTU)\n"
-    "  --own                also receive frames this host's own sockets send\n"
+    "  --own                also receive the frames the service itself sends (control socket\n"
+    "                       sends come back flagged TX, as python-can's receive_own_messages)\n"
+    "  --control-mode MODE  permissions of the control socket, octal (default 0660)\n"
+    "  --control-group GRP  group of the control socket (default: the service's)\n"
     "  --rcvbuf BYTES       socket receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF; default 8M)\n"
     "  --hw-timestamps      ask drivers for hardware receive timestamps as well\n"
     "  --coalesce-us US     while frames flow, collect completions for up to US before\n"
@@ -64,6 +68,8 @@ void canring_service_config_init(struct canring_service_config *cfg)
         /* Off: with DEFER_TASKRUN the kernel wakes the thread per frame to run the receive
          * anyway; measured in the lab, 500 us and 2 ms saved no CPU (docs/benchmarks.md). */
         cfg->coalesce_us = 0;
+        cfg->control_mode = 0660;
+        cfg->control_gid = -1;
 }
 
 int canring_parse_size(const char *text, uint64_t *out)
@@ -180,11 +186,14 @@ struct option_def {
 };
 
 static const struct option_def options[] = {
-    {"segment", OPT_VALUE}, {"ring-size", OPT_VALUE},   {"threads", OPT_VALUE},
-    {"cpu", OPT_VALUE},     {"consumers", OPT_VALUE},   {"fd", OPT_FLAG},
-    {"own", OPT_FLAG},      {"rcvbuf", OPT_VALUE},      {"hw-timestamps", OPT_FLAG},
-    {"config", OPT_VALUE},  {"coalesce-us", OPT_VALUE}, {"quiet", OPT_FLAG},
-    {"channel", OPT_VALUE}, {"help", OPT_FLAG},
+    {"segment", OPT_VALUE},      {"ring-size", OPT_VALUE},
+    {"threads", OPT_VALUE},      {"cpu", OPT_VALUE},
+    {"consumers", OPT_VALUE},    {"fd", OPT_FLAG},
+    {"own", OPT_FLAG},           {"rcvbuf", OPT_VALUE},
+    {"hw-timestamps", OPT_FLAG}, {"config", OPT_VALUE},
+    {"coalesce-us", OPT_VALUE},  {"quiet", OPT_FLAG},
+    {"channel", OPT_VALUE},      {"help", OPT_FLAG},
+    {"control-mode", OPT_VALUE}, {"control-group", OPT_VALUE},
 };
 
 static const struct option_def *find_option(const char *name, size_t len)
@@ -240,6 +249,28 @@ static int apply(struct canring_service_config *cfg, const char *name, const cha
                         return fail(err, errlen, "--coalesce-us '%s': 0 to 100000 microseconds",
                                     value);
                 cfg->coalesce_us = (uint32_t)v;
+        } else if (strcmp(name, "control-mode") == 0) {
+                char *end;
+                unsigned long mode;
+
+                errno = 0;
+                mode = strtoul(value, &end, 8);
+                if (errno || end == value || *end || mode > 0777 || !(mode & 0200))
+                        return fail(err, errlen,
+                                    "--control-mode '%s': octal permissions 0200..0777 that let "
+                                    "the owner write (e.g. 0660)",
+                                    value);
+                cfg->control_mode = (uint32_t)mode;
+        } else if (strcmp(name, "control-group") == 0) {
+                struct group *g = getgrnam(value);
+                uint64_t gid;
+
+                if (g)
+                        cfg->control_gid = (int64_t)g->gr_gid;
+                else if (parse_uint(value, UINT32_MAX - 1, &gid) == 0)
+                        cfg->control_gid = (int64_t)gid;
+                else
+                        return fail(err, errlen, "--control-group '%s': no such group", value);
         } else if (strcmp(name, "config") == 0) {
                 if (depth > 0)
                         return fail(err, errlen,

@@ -29,6 +29,8 @@ struct canring_service_config {
         uint32_t rcvbuf;        /* socket receive buffer in bytes (default 8 MiB) */
         bool quiet;             /* no start-up report on stderr */
         uint32_t coalesce_us;   /* engine completion coalescing while frames flow, us; 0 = off */
+        uint32_t control_mode;  /* control socket permissions (default 0660) */
+        int64_t control_gid;    /* control socket group; -1 = the service's */
         unsigned nchannels;
         struct canring_channel_spec channels[CANRING_SERVICE_MAX_CHANNELS];
 };

@@ -25,9 +25,11 @@ struct svc_channel {
         char name[IFNAMSIZ];
         unsigned shard, local;           /* engine thread and its channel index */
         struct engine_channel_info info; /* what the last open granted */
-        int ifindex;             /* current interface index, 0 while the interface is gone */
-        bool up;                 /* interface administratively up, as last seen */
-        bool has_socket;         /* a socket is installed in the engine */
+        int ifindex;     /* current interface index, 0 while the interface is gone */
+        bool up;         /* interface administratively up, as last seen */
+        bool has_socket; /* a socket is installed in the engine */
+        int fd; /* that socket, for sends and filter changes by the control thread; -1 if none */
+        uint64_t tx_frames;      /* control thread only: frames sent through the control socket */
         bool bus_state_known;    /* libsocketcan reports a bus state (real controllers) */
         uint32_t bus_state;      /* enum can_state, last seen */
         uint32_t bitrate;        /* bit/s, 0 if the interface has none */
@@ -62,7 +64,8 @@ struct canring_service {
         struct svc_shard *shards;
         unsigned event_ring; /* ring of the control thread's events */
         struct canring_if_monitor *ifmon;
-        int stop_fd; /* eventfd */
+        struct ctl_server *control; /* the control socket (control.h) */
+        int stop_fd;                /* eventfd */
         int timer_fd;
         unsigned ticks; /* timer ticks so far (control thread) */
 };
