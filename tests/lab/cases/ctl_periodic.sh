@@ -66,7 +66,29 @@ $P list --segment per | grep -q "^vcan0 124 frames 1 period 10.000 ms count 30 l
 $P remove --segment per vcan0 124 || fail "remove of the finished task failed"
 [ -z "$($P list --segment per)" ] || fail "tasks left after remove: $($P list --segment per)"
 
-# 5. Bad requests change nothing.
+# 5. In the foreground with --stdin through the service: modify and list answer on stdout.
+mkfifo "$LAB_TMP/cmd"
+trap '' PIPE
+timeout 60 $P start --segment per --stdin vcan0 --period 10 129#01 <"$LAB_TMP/cmd" >"$LAB_TMP/out" 2>&1 &
+fg=$!
+exec 3>"$LAB_TMP/cmd"
+for i in $(seq 100); do [ "$(seen 129#01)" -ge 3 ] && break; sleep 0.1; done
+printf 'modify 129#02\nlist\nmodify 12A#00\n' >&3
+wait_lines "$LAB_TMP/out" 3 10 || fail "no answers: $(cat "$LAB_TMP/out")"
+for i in $(seq 100); do [ "$(seen 129#02)" -ge 3 ] && break; sleep 0.1; done
+[ "$(seen 129#02)" -ge 3 ] || fail "--stdin modify through the service not seen"
+sed -n 1p "$LAB_TMP/out" | grep -q '^ok$' || fail "modify answer: $(cat "$LAB_TMP/out")"
+sed -n 2p "$LAB_TMP/out" | grep -q '^129 frames 1 period 10.000 ms .* sending$' || fail "list answer: $(cat "$LAB_TMP/out")"
+sed -n 3p "$LAB_TMP/out" | grep -q '^error: no task with id 12A' || fail "bad modify answer: $(cat "$LAB_TMP/out")"
+printf 'quit\n' >&3
+exec 3>&-
+wait $fg || fail "periodic --stdin exited $?: $(cat "$LAB_TMP/out")"
+settle 1
+n1=$(seen 129#02)
+sleep 1
+[ "$(seen 129#02)" -eq "$n1" ] || fail "the task outlived its quit"
+
+# 6. Bad requests change nothing.
 out=$($P start --segment per --detach vcan0 --period 0 128#00 2>&1)
 [ $? -eq 2 ] || fail "period 0 should be a usage error: $out"
 out=$($P start --segment per --detach vcan1 --period 10 128#00 2>&1) && fail "vcan1 is no channel: $out"

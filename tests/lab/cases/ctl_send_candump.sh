@@ -20,6 +20,9 @@ got=$(awk 'NR > 6 {print $3}' "$LAB_TMP/d" | tr '\n' ' ')
 echo "$want" | grep -q "^123#DEADBEEF 12345678#0102030405060708 123#R 7FF#R3 1F3##.AABBCCDDEEFF001122334455 1F4##. $" ||
 	fail "cansend's reference frames look wrong: $want"
 
+settle 0.3 # the service publishes its counters every 100 ms
+"$CANRING_BIN" stat --segment ctlsend --json | grep -q '"tx_frames":6}' ||
+	fail "stat does not count 6 frames sent: $("$CANRING_BIN" stat --segment ctlsend --json)"
 out=$("$CANRING_BIN" send --segment ctlsend vcan1 123#00 2>&1) && fail "vcan1 is no channel, yet: $out"
 echo "$out" | grep -q "'vcan1' is not a channel of service 'ctlsend' (channels: vcan0)" || fail "message: $out"
 out=$("$CANRING_BIN" send --segment ctlsend vcan0 123#00 1234#00 2>&1)
