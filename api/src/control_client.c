@@ -22,7 +22,7 @@ struct canring_control {
         int fd;
         uint32_t seq;
         char name[CANRING_NAME_MAX + 1];
-        unsigned char buf[CANRING_CONTROL_MSG_MAX]; /* one reply */
+        _Alignas(8) unsigned char buf[CANRING_CONTROL_MSG_MAX]; /* one reply, read as structs */
 };
 
 int canring_control_path(const char *name, char *buf, size_t size)

@@ -45,8 +45,8 @@ struct ctl_server {
                 struct ctl_owner owner;
         } conns[CTL_MAX_CONNS];
         struct ctl_owner detached;
-        unsigned char req[CANRING_CONTROL_MSG_MAX];   /* the request being served */
-        unsigned char reply[CANRING_CONTROL_MSG_MAX]; /* its reply */
+        _Alignas(8) unsigned char req[CANRING_CONTROL_MSG_MAX];   /* the request being served */
+        _Alignas(8) unsigned char reply[CANRING_CONTROL_MSG_MAX]; /* its reply */
 };
 
 /* Creates the socket for the service's segment with MODE and GROUP (-1: the service's). */

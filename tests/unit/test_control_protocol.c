@@ -16,11 +16,12 @@
 static int raw(int fd, struct canring_ctl_request *req, const void *body, size_t len,
                struct canring_ctl_reply *reply)
 {
-        static unsigned char buf[CANRING_CONTROL_MSG_MAX + 4096];
+        static _Alignas(8) unsigned char buf[CANRING_CONTROL_MSG_MAX + 4096];
         struct pollfd p = {.fd = fd, .events = POLLIN};
 
         memcpy(buf, req, sizeof(*req));
-        memcpy(buf + sizeof(*req), body, len);
+        if (len)
+                memcpy(buf + sizeof(*req), body, len);
         if (send(fd, buf, sizeof(*req) + len, 0) < 0)
                 FAIL("send: %s", strerror(errno));
         if (poll(&p, 1, 10000) != 1)
@@ -65,7 +66,7 @@ static void expect_reply(int n, const struct canring_ctl_reply *r, int rc, const
 
 static void raw_cases(void)
 {
-        static unsigned char big[CANRING_CONTROL_MSG_MAX + 1024];
+        static _Alignas(8) unsigned char big[CANRING_CONTROL_MSG_MAX + 1024];
         struct canring_ctl_reply r;
         struct canring_ctl_request q;
         int fd = raw_connect(), n;
@@ -81,14 +82,16 @@ static void raw_cases(void)
 
         struct canring_ctl_frames fr = {.nframes = 2};
         q = head(CANRING_CTL_SEND, "lo", sizeof(fr) + sizeof(struct canring_ctl_frame));
-        expect_reply(raw(fd, &q, &fr, q.len, &r), &r, -EBADMSG, "says 2 frames");
+        memcpy(big, &fr, sizeof(fr));
+        expect_reply(raw(fd, &q, big, q.len, &r), &r, -EBADMSG, "says 2 frames");
 
         q = head(CANRING_CTL_SEND, "lo", sizeof(big) - sizeof(q));
         expect_reply(raw(fd, &q, big, q.len, &r), &r, -EMSGSIZE, "at most");
 
         struct canring_ctl_filters fl = {.nfilters = 3};
         q = head(CANRING_CTL_SET_FILTERS, "lo", sizeof(fl) + 8);
-        expect_reply(raw(fd, &q, &fl, q.len, &r), &r, -EBADMSG, "says 3 filters");
+        memcpy(big, &fl, sizeof(fl));
+        expect_reply(raw(fd, &q, big, q.len, &r), &r, -EBADMSG, "says 3 filters");
 
         q = head(CANRING_CTL_PERIODIC_STOP, "lo", 3);
         expect_reply(raw(fd, &q, big, 3, &r), &r, -EBADMSG, "a task id is 8");
