@@ -4,13 +4,14 @@
  * service's channel, without a restart. FILTERS is the filter part of candump's channel syntax
  * ("123:7FF,400~700,#FFFFFFFF,j"); none given receives every data frame and no error frames.
  */
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h> /* optind */
 #include <string.h>
 
 #include "canring/control.h"
 #include "canring/text.h"
 #include "commands.h"
+#include "tool_args.h"
 
 static void usage(FILE *out)
 {
@@ -24,29 +25,14 @@ static void usage(FILE *out)
 
 int cmd_filter(int argc, char **argv)
 {
-        static const struct option opts[] = {
-            {"segment", required_argument, NULL, 's'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
-        };
         static struct canring_channel_spec spec; /* large: 512 filters */
         const char *segment = NULL;
         char err[CANRING_CONTROL_TEXT + 64];
         struct canring_control *ctl;
-        int c;
+        int c = tool_segment_args(argc, argv, &segment, usage);
 
-        optind = 1;
-        while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
-                if (c == 's') {
-                        segment = optarg;
-                } else if (c == 'h') {
-                        usage(stdout);
-                        return 0;
-                } else {
-                        usage(stderr);
-                        return 2;
-                }
-        }
+        if (c >= 0)
+                return c;
         if (argc - optind < 1 || argc - optind > 2) {
                 usage(stderr);
                 return 2;

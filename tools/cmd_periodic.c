@@ -34,6 +34,7 @@
 #include "canring/control.h"
 #include "canring/text.h"
 #include "commands.h"
+#include "tool_args.h"
 
 static void usage(FILE *out)
 {
@@ -346,28 +347,14 @@ static void print_service_task(const struct canring_control_task *t)
 /* `periodic modify|stop|restart|remove|list|stop-all ...`: one request to the service. */
 static int service_command(int argc, char **argv)
 {
-        static const struct option opts[] = {
-            {"segment", required_argument, NULL, 's'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
-        };
         const char *verb = argv[0], *segment = NULL;
         char err[CANRING_CONTROL_TEXT + 64];
         struct canring_control *ctl;
-        int c, ret = 0;
+        int ret = tool_segment_args(argc, argv, &segment, usage);
 
-        optind = 1;
-        while ((c = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
-                if (c == 's') {
-                        segment = optarg;
-                } else if (c == 'h') {
-                        usage(stdout);
-                        return 0;
-                } else {
-                        usage(stderr);
-                        return 2;
-                }
-        }
+        if (ret >= 0)
+                return ret;
+        ret = 0;
         int nargs = argc - optind;
         char **args = argv + optind;
         bool listing = strcmp(verb, "list") == 0 || strcmp(verb, "stop-all") == 0;

@@ -69,6 +69,10 @@ size_t svc_control_handle(struct canring_service *svc, struct ctl_owner *caller,
                           const struct canring_ctl_request *req, const void *payload,
                           struct canring_ctl_reply *reply, void *out, size_t cap);
 
+/* Sets REPLY's rc and message; returns RC so that callers can `return svc_control_fail(...)`. */
+int svc_control_fail(struct canring_ctl_reply *reply, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Closes an owner's BCM sockets: the kernel deletes their tasks. */
 void svc_control_owner_release(struct ctl_owner *owner);
 

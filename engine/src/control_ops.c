@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,19 +21,7 @@
 
 #define SEND_TIMEOUT_CAP_MS 5000 /* one send may hold the control thread this long at most */
 
-static int fail(struct canring_ctl_reply *r, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct canring_ctl_reply *r, int rc, const char *fmt, ...)
-{
-        va_list ap;
-
-        r->rc = rc;
-        va_start(ap, fmt);
-        vsnprintf(r->message, sizeof(r->message), fmt, ap);
-        va_end(ap);
-        return rc;
-}
+#define fail svc_control_fail
 
 /* Where a request for an interface goes. */
 struct target {

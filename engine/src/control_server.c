@@ -185,10 +185,7 @@ static void reply_init(struct canring_ctl_reply *r, uint32_t op, uint32_t seq)
         r->seq = seq;
 }
 
-static void set_error(struct canring_ctl_reply *r, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(struct canring_ctl_reply *r, int rc, const char *fmt, ...)
+int svc_control_fail(struct canring_ctl_reply *r, int rc, const char *fmt, ...)
 {
         va_list ap;
 
@@ -196,6 +193,7 @@ static void set_error(struct canring_ctl_reply *r, int rc, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(r->message, sizeof(r->message), fmt, ap);
         va_end(ap);
+        return rc;
 }
 
 /* Serves one request of connection C; false when the connection is to be closed. */
@@ -218,24 +216,25 @@ static bool serve(struct canring_service *svc, struct ctl_conn *c)
         }
         reply_init(reply, req->op, req->seq);
         if ((size_t)n > sizeof(cs->req)) {
-                set_error(reply, -EMSGSIZE, "request of %zd bytes: at most %u", n,
-                          CANRING_CONTROL_MSG_MAX);
+                svc_control_fail(reply, -EMSGSIZE, "request of %zd bytes: at most %u", n,
+                                 CANRING_CONTROL_MSG_MAX);
         } else if (req->version != CANRING_CONTROL_VERSION) {
-                set_error(reply, -EPROTO,
-                          "control protocol version %u; this service speaks version %u",
-                          req->version, CANRING_CONTROL_VERSION);
+                svc_control_fail(reply, -EPROTO,
+                                 "control protocol version %u; this service speaks version %u",
+                                 req->version, CANRING_CONTROL_VERSION);
                 keep = false;
         } else if (!peer_allowed(cs, c)) {
-                set_error(reply, -EACCES,
-                          "uid %u (gid %u) may not control service '%s': the control socket's "
-                          "owner, group and mode do not allow it",
-                          (unsigned)c->uid, (unsigned)c->gid, svc->cfg.segment);
+                svc_control_fail(
+                    reply, -EACCES,
+                    "uid %u (gid %u) may not control service '%s': the control socket's "
+                    "owner, group and mode do not allow it",
+                    (unsigned)c->uid, (unsigned)c->gid, svc->cfg.segment);
                 keep = false;
         } else if (sizeof(*req) + req->len != (size_t)n) {
-                set_error(reply, -EBADMSG, "request says %u payload bytes, carries %zu", req->len,
-                          (size_t)n - sizeof(*req));
+                svc_control_fail(reply, -EBADMSG, "request says %u payload bytes, carries %zu",
+                                 req->len, (size_t)n - sizeof(*req));
         } else if (memchr(req->ifname, '\0', sizeof(req->ifname)) == NULL) {
-                set_error(reply, -EINVAL, "interface name is not NUL-terminated");
+                svc_control_fail(reply, -EINVAL, "interface name is not NUL-terminated");
         } else {
                 out = svc_control_handle(svc, &c->owner, req, req + 1, reply, reply + 1,
                                          sizeof(cs->reply) - sizeof(*reply));
