@@ -4,12 +4,15 @@
  * `canring if IF set [bitrate N [sample-point P]] [dbitrate M [dsample-point P]] [restart-ms N]
  *  [up|down]`, `canring if IF restart`, `canring if IF up|down`: CAN interface discovery and
  * control (canring/ifctl.h). Every argument is checked before anything is changed.
+ * `canring if --service|--segment NAME IF set|restart|up|down ...` asks the running service to do
+ * it (canring/control.h): users allowed on its control socket need no CAP_NET_ADMIN of their own.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "canring/control.h"
 #include "canring/ifctl.h"
 #include "commands.h"
 
@@ -22,8 +25,11 @@ static void usage(FILE *out)
             "       canring if IF set [bitrate N [sample-point P]] [dbitrate M [dsample-point P]]\n"
             "                         [restart-ms MS] [up|down]\n"
             "       canring if IF restart | up | down\n"
+            "       canring if --service | --segment NAME IF set ... | restart | up | down\n"
             "  P is a fraction as in `ip link` (0.875). Bit timing changes need the interface\n"
-            "  down: `set ... down` brings it down first, `set ... up` brings it up last.\n");
+            "  down: `set ... down` brings it down first, `set ... up` brings it up last.\n"
+            "  --service (segment 'canring') / --segment NAME: the running service makes the\n"
+            "  change, for users its control socket allows.\n");
 }
 
 static const char *fd_name(const struct canring_ifinfo *i)
@@ -181,11 +187,11 @@ static bool parse_sp(const char *s, uint32_t *out)
         return *out > 0 && *out < 1000;
 }
 
-static int do_set(const char *ifname, int argc, char **argv)
+static int do_set(struct canring_control *svc, const char *ifname, int argc, char **argv)
 {
         struct canring_if_config cfg = {0};
         bool down = false, up = false; /* both may be given: down first, up last */
-        char err[256];
+        char err[CANRING_CONTROL_TEXT + 64];
 
         for (int i = 1; i < argc; i++) {
                 const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -232,72 +238,39 @@ static int do_set(const char *ifname, int argc, char **argv)
                 usage(stderr);
                 return 2;
         }
-        struct canring_ifinfo info;
-        if (canring_if_get(ifname, &info, err, sizeof(err)) < 0) {
-                fprintf(stderr, "canring if: %s\n", err);
-                return 1;
-        }
-        if (cfg.set) {
-                /* Check against the state the interface will have when the settings are applied. */
-                struct canring_ifinfo planned = info;
-                if (down)
-                        planned.up = false;
-                if (canring_if_check_config(&planned, &cfg, err, sizeof(err)) < 0) {
-                        fprintf(stderr, "canring if: %s\n", err);
-                        return 1;
-                }
-        }
-        if (down && canring_if_set_up(ifname, false, err, sizeof(err)) < 0) {
-                fprintf(stderr, "canring if: %s\n", err);
-                return 1;
-        }
-        if (cfg.set && canring_if_configure(ifname, &cfg, err, sizeof(err)) < 0) {
-                fprintf(stderr, "canring if: %s\n", err);
-                return 1;
-        }
-        if (up && canring_if_set_up(ifname, true, err, sizeof(err)) < 0) {
+        int rc = svc ? canring_control_if_apply(svc, ifname, &cfg, down, up, err, sizeof(err))
+                     : canring_if_apply(ifname, &cfg, down, up, err, sizeof(err));
+        if (rc < 0) {
                 fprintf(stderr, "canring if: %s\n", err);
                 return 1;
         }
         return 0;
 }
 
-int cmd_if(int argc, char **argv)
+/* The changes, by this process or (SVC) by the service. */
+static int do_action(struct canring_control *svc, const char *ifname, const char *verb, int argc,
+                     char **argv)
 {
-        char err[256];
-        if (argc < 2) {
-                usage(stderr);
-                return 2;
-        }
-        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-            strcmp(argv[1], "help") == 0) {
-                usage(stdout);
-                return 0;
-        }
-        if (strcmp(argv[1], "list") == 0)
-                return do_list(argc - 1, argv + 1);
-        const char *ifname = argv[1];
-        if (argc < 3) {
-                fprintf(stderr, "canring if %s: what to do? (show, set, restart, up, down)\n",
-                        ifname);
-                return 2;
-        }
-        const char *verb = argv[2];
-        if (strcmp(verb, "show") == 0)
-                return do_show(ifname, argc - 2, argv + 2);
-        if (strcmp(verb, "set") == 0)
-                return do_set(ifname, argc - 2, argv + 2);
-        if (argc > 3) {
-                fprintf(stderr, "canring if %s %s: unexpected argument '%s'\n", ifname, verb,
-                        argv[3]);
-                return 2;
-        }
+        char err[CANRING_CONTROL_TEXT + 64];
         int ret;
-        if (strcmp(verb, "restart") == 0)
-                ret = canring_if_restart(ifname, err, sizeof(err));
-        else if (strcmp(verb, "up") == 0 || strcmp(verb, "down") == 0)
-                ret = canring_if_set_up(ifname, strcmp(verb, "up") == 0, err, sizeof(err));
-        else {
+
+        if (strcmp(verb, "set") == 0)
+                return do_set(svc, ifname, argc, argv);
+        if (argc > 1) {
+                fprintf(stderr, "canring if %s %s: unexpected argument '%s'\n", ifname, verb,
+                        argv[1]);
+                return 2;
+        }
+        if (strcmp(verb, "restart") == 0) {
+                ret = svc ? canring_control_if_restart(svc, ifname, err, sizeof(err))
+                          : canring_if_restart(ifname, err, sizeof(err));
+        } else if (strcmp(verb, "up") == 0 || strcmp(verb, "down") == 0) {
+                struct canring_if_config none = {0};
+                bool up = strcmp(verb, "up") == 0;
+
+                ret = svc ? canring_control_if_apply(svc, ifname, &none, !up, up, err, sizeof(err))
+                          : canring_if_set_up(ifname, up, err, sizeof(err));
+        } else {
                 fprintf(stderr,
                         "canring if %s: unknown action '%s' (show, set, restart, up, down)\n",
                         ifname, verb);
@@ -308,4 +281,63 @@ int cmd_if(int argc, char **argv)
                 return 1;
         }
         return 0;
+}
+
+int cmd_if(int argc, char **argv)
+{
+        const char *segment = NULL;
+        bool service = false;
+
+        /* Leading --service / --segment NAME: the changes go through the service. */
+        while (argc >= 2 &&
+               (strcmp(argv[1], "--service") == 0 || strcmp(argv[1], "--segment") == 0)) {
+                if (strcmp(argv[1], "--segment") == 0) {
+                        if (argc < 3) {
+                                fprintf(stderr, "canring if: --segment needs a name\n");
+                                return 2;
+                        }
+                        segment = argv[2];
+                        argc--;
+                        argv++;
+                }
+                service = true;
+                argc--;
+                argv++;
+        }
+        if (argc < 2) {
+                usage(stderr);
+                return 2;
+        }
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+            strcmp(argv[1], "help") == 0) {
+                usage(stdout);
+                return 0;
+        }
+        if (strcmp(argv[1], "list") == 0 && !service)
+                return do_list(argc - 1, argv + 1);
+        const char *ifname = argv[1];
+        if (argc < 3) {
+                fprintf(stderr, "canring if %s: what to do? (show, set, restart, up, down)\n",
+                        ifname);
+                return 2;
+        }
+        const char *verb = argv[2];
+        if (strcmp(verb, "show") == 0 && !service)
+                return do_show(ifname, argc - 2, argv + 2);
+        if (!service)
+                return do_action(NULL, ifname, verb, argc - 2, argv + 2);
+        if (strcmp(argv[1], "list") == 0 || strcmp(verb, "show") == 0) {
+                fprintf(stderr, "canring if: list and show need no service (run them without "
+                                "--service/--segment)\n");
+                return 2;
+        }
+        struct canring_control *svc;
+        char err[CANRING_CONTROL_TEXT + 64];
+        if (canring_control_open(&svc, segment, err, sizeof(err)) < 0) {
+                fprintf(stderr, "canring if: %s\n", err);
+                return 1;
+        }
+        int rc = do_action(svc, ifname, verb, argc - 2, argv + 2);
+        canring_control_close(svc);
+        return rc;
 }

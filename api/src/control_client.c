@@ -319,3 +319,25 @@ int canring_control_set_filters(struct canring_control *ctl, const char *ifname,
                   n * sizeof(*filters), &r, err, errlen);
         return rc < 0 ? rc : 0;
 }
+
+int canring_control_if_apply(struct canring_control *ctl, const char *ifname,
+                             const struct canring_if_config *cfg, bool down_first, bool up_last,
+                             char *err, size_t errlen)
+{
+        struct canring_ctl_ifapply a = {
+            .cfg = *cfg, .down_first = down_first ? 1u : 0u, .up_last = up_last ? 1u : 0u};
+        const struct canring_ctl_reply *r;
+        int rc =
+            call(ctl, CANRING_CTL_IF_APPLY, ifname, 0, &a, sizeof(a), NULL, 0, &r, err, errlen);
+
+        return rc < 0 ? rc : 0;
+}
+
+int canring_control_if_restart(struct canring_control *ctl, const char *ifname, char *err,
+                               size_t errlen)
+{
+        const struct canring_ctl_reply *r;
+        int rc = call(ctl, CANRING_CTL_IF_RESTART, ifname, 0, NULL, 0, NULL, 0, &r, err, errlen);
+
+        return rc < 0 ? rc : 0;
+}

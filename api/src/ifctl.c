@@ -348,3 +348,28 @@ int canring_if_restart(const char *name, char *err, size_t errlen)
         }
         return 0;
 }
+
+int canring_if_apply(const char *name, const struct canring_if_config *cfg, bool down_first,
+                     bool up_last, char *err, size_t errlen)
+{
+        struct canring_ifinfo info;
+        int rc = canring_if_get(name, &info, err, errlen);
+
+        if (rc < 0)
+                return rc;
+        if (cfg->set) {
+                /* Checked against the state the interface will have when the settings apply. */
+                if (down_first)
+                        info.up = false;
+                rc = canring_if_check_config(&info, cfg, err, errlen);
+                if (rc < 0)
+                        return rc;
+        }
+        if (down_first && (rc = canring_if_set_up(name, false, err, errlen)) < 0)
+                return rc;
+        if (cfg->set && (rc = canring_if_configure(name, cfg, err, errlen)) < 0)
+                return rc;
+        if (up_last && (rc = canring_if_set_up(name, true, err, errlen)) < 0)
+                return rc;
+        return 0;
+}

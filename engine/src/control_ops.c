@@ -15,6 +15,7 @@
 #include <linux/can/raw.h>
 
 #include "canring/bcm.h"
+#include "canring/ifctl.h"
 #include "canring/tx.h"
 #include "control.h"
 #include "service_priv.h"
@@ -401,6 +402,28 @@ static int op_set_filters(struct canring_service *svc, const struct canring_ctl_
         return 0;
 }
 
+static int op_interface(struct canring_service *svc, const struct canring_ctl_request *req,
+                        const void *payload, struct canring_ctl_reply *r)
+{
+        const struct canring_ctl_ifapply *a = payload;
+        size_t want = req->op == CANRING_CTL_IF_APPLY ? sizeof(*a) : 0;
+        struct target t;
+        char why[192] = "";
+        int rc;
+
+        if (req->len != want)
+                return fail(r, -EBADMSG, "request carries %u bytes, want %zu", req->len, want);
+        if ((rc = resolve(svc, req->ifname, &t, r)) < 0)
+                return rc;
+        /* The channels follow what happens through netlink, as for any other change. */
+        if (req->op == CANRING_CTL_IF_RESTART)
+                rc = canring_if_restart(req->ifname, why, sizeof(why));
+        else
+                rc = canring_if_apply(req->ifname, &a->cfg, a->down_first != 0, a->up_last != 0,
+                                      why, sizeof(why));
+        return rc < 0 ? fail(r, rc, "%s", why) : 0;
+}
+
 static size_t op_hello(struct canring_service *svc, void *out, size_t cap)
 {
         struct canring_ctl_hello h = {
@@ -443,6 +466,10 @@ size_t svc_control_handle(struct canring_service *svc, struct ctl_owner *caller,
                 return op_list(svc, caller, req->ifname, r, out, cap);
         case CANRING_CTL_SET_FILTERS:
                 op_set_filters(svc, req, payload, r);
+                return 0;
+        case CANRING_CTL_IF_APPLY:
+        case CANRING_CTL_IF_RESTART:
+                op_interface(svc, req, payload, r);
                 return 0;
         default:
                 fail(r, -EOPNOTSUPP, "unknown request %u", req->op);

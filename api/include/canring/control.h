@@ -26,6 +26,7 @@
 #include <linux/can.h>
 
 #include "canring/bcm.h"
+#include "canring/ifctl.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +52,8 @@ enum canring_control_op {
         CANRING_CTL_PERIODIC_LIST = 8,     /* no payload -> struct canring_control_task[] */
         CANRING_CTL_PERIODIC_STOP_ALL = 9, /* no payload */
         CANRING_CTL_SET_FILTERS = 10,      /* struct canring_ctl_filters */
+        CANRING_CTL_IF_APPLY = 11,         /* struct canring_ctl_ifapply */
+        CANRING_CTL_IF_RESTART = 12,       /* no payload */
 };
 
 /* Every request starts with this head; LEN bytes of the op's payload follow it. */
@@ -102,6 +105,13 @@ struct canring_ctl_filters {
         uint32_t join;     /* 1: CAN_RAW_JOIN_FILTERS, a frame must match every filter */
         uint32_t err_mask; /* CAN_RAW_ERR_FILTER: error classes to receive; 0 = none */
         uint32_t __pad;    /* zero */
+};
+
+/* IF_APPLY: canring_if_apply() by the service (canring/ifctl.h). */
+struct canring_ctl_ifapply {
+        struct canring_if_config cfg; /* 6 x uint32_t: what to set */
+        uint32_t down_first;          /* 1: bring the interface down first */
+        uint32_t up_last;             /* 1: bring it up last */
 };
 
 /* HELLO's result. */
@@ -216,6 +226,17 @@ int canring_control_periodic_list(struct canring_control *ctl, const char *ifnam
 int canring_control_set_filters(struct canring_control *ctl, const char *ifname,
                                 const struct can_filter *filters, size_t n, bool join,
                                 can_err_mask_t err_mask, char *err, size_t errlen);
+
+/*
+ * Interface control by the service, for users its control socket allows but who lack
+ * CAP_NET_ADMIN: canring_if_apply() and canring_if_restart() of canring/ifctl.h on IFNAME, which
+ * must be an interface the service serves. Same errors, plus -ENODEV.
+ */
+int canring_control_if_apply(struct canring_control *ctl, const char *ifname,
+                             const struct canring_if_config *cfg, bool down_first, bool up_last,
+                             char *err, size_t errlen);
+int canring_control_if_restart(struct canring_control *ctl, const char *ifname, char *err,
+                               size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -85,6 +85,14 @@ int canring_if_check_config(const struct canring_ifinfo *info, const struct canr
 int canring_if_configure(const char *name, const struct canring_if_config *cfg, char *err,
                          size_t errlen);
 
+/*
+ * `canring if NAME set ...` in one call: checks CFG against the state NAME will have (down when
+ * DOWN_FIRST), then brings it down (DOWN_FIRST), applies CFG (if CFG->set), brings it up (UP_LAST).
+ * Nothing is changed when the check fails. Returns 0 or -errno with ERR.
+ */
+int canring_if_apply(const char *name, const struct canring_if_config *cfg, bool down_first,
+                     bool up_last, char *err, size_t errlen);
+
 /* Brings NAME up or down. A controller needs a bitrate before it can go up. */
 int canring_if_set_up(const char *name, bool up, char *err, size_t errlen);
 
