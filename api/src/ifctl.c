@@ -216,7 +216,7 @@ static int set_fd_timing(int ifindex, const struct canring_if_config *cfg)
                         ret = -errno;
                         goto out;
                 }
-                int len = (int)n;
+                unsigned len = (unsigned)n; /* unsigned: NLMSG_OK compares it with nlmsg_len */
                 for (struct nlmsghdr *nh = (struct nlmsghdr *)reply; NLMSG_OK(nh, len);
                      nh = NLMSG_NEXT(nh, len)) {
                         if (nh->nlmsg_type == NLMSG_ERROR) {

@@ -178,7 +178,7 @@ int canring__if_dump(int (*cb)(const struct canring_ifinfo *info, void *arg), vo
                         ret = -errno;
                         goto out;
                 }
-                int len = (int)n;
+                unsigned len = (unsigned)n; /* unsigned: NLMSG_OK compares it with nlmsg_len */
                 for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len);
                      nh = NLMSG_NEXT(nh, len)) {
                         if (nh->nlmsg_type == NLMSG_DONE)

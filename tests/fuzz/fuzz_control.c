@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fuzzes the service's control socket end to end: one real service (a stand-in channel socket on
+ * "lo", as in tests/unit/control_test.h) serves every input as one request over a real
+ * connection. Input: byte 0 chooses whether the head's length field is the input's (bit 0 set) or
+ * the true payload length; then op, flags and the length field as 3 little-endian uint32, 16
+ * bytes of interface name, and the payload. The magic and version are always right, so inputs
+ * reach the handlers. Every request must get exactly one well-formed reply (magic, seq, a length
+ * that matches, a NUL-terminated message) or, for what is not the protocol, a hang-up.
+ *
+ * Nothing an input can ask reaches a real interface: the only channel is "lo", which is no CAN
+ * interface, so sends, BCM tasks, filters and interface control all fail inside the kernel.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "canring/control.h"
+#include "service.h"
+
+static struct canring_service *svc;
+static int conn = -1;
+static uint32_t seq;
+static char segment[32];
+
+static int standin_open(void *ctx, const struct engine_channel_config *cfg,
+                        struct engine_channel_info *info, char *err, size_t errlen)
+{
+        int sv[2];
+
+        (void)ctx;
+        (void)cfg;
+        if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
+                snprintf(err, errlen, "socketpair: %s", strerror(errno));
+                return -errno;
+        }
+        close(sv[1]);
+        info->ifindex = (int)if_nametoindex("lo");
+        info->mtu = CAN_MTU;
+        return sv[0];
+}
+
+static void *run(void *arg)
+{
+        char err[256];
+
+        (void)arg;
+        canring_service_run(svc, err, sizeof(err));
+        return NULL;
+}
+
+static void start_once(void)
+{
+        static struct canring_service_config cfg;
+        static char dir[] = "/tmp/canring-fuzz.XXXXXX";
+        pthread_t t;
+        char err[512];
+
+        if (svc)
+                return;
+        if (!mkdtemp(dir))
+                abort();
+        setenv("CANRING_SHM_DIR", dir, 1);
+        canring_service_config_init(&cfg);
+        snprintf(segment, sizeof(segment), "fuzz%d", (int)getpid());
+        snprintf(cfg.segment, sizeof(cfg.segment), "%s", segment);
+        cfg.ring_size = 1u << 16;
+        cfg.quiet = true;
+        cfg.nchannels = 1;
+        snprintf(cfg.channels[0].ifname, sizeof(cfg.channels[0].ifname), "lo");
+        if (canring_service_create(&cfg, standin_open, NULL, &svc, err, sizeof(err)) < 0) {
+                fprintf(stderr, "fuzz_control: no service here: %s\n", err);
+                exit(77);
+        }
+        if (pthread_create(&t, NULL, run, NULL))
+                abort();
+}
+
+static void connect_once(void)
+{
+        struct sockaddr_un sun = {.sun_family = AF_UNIX};
+
+        if (conn >= 0)
+                return;
+        conn = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (canring_control_path(segment, sun.sun_path, sizeof(sun.sun_path)) < 0 ||
+            connect(conn, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+                abort();
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+        return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+#define HEAD_BYTES (1 + 12 + 16)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        static _Alignas(8) uint8_t msg[CANRING_CONTROL_MSG_MAX + 64];
+        static _Alignas(8) uint8_t reply[CANRING_CONTROL_MSG_MAX + 64];
+        struct canring_ctl_request *req = (void *)msg;
+        const struct canring_ctl_reply *r = (const void *)reply;
+        struct pollfd p;
+        size_t payload;
+        ssize_t n;
+
+        if (size < HEAD_BYTES)
+                return 0;
+        payload = size - HEAD_BYTES;
+        if (sizeof(*req) + payload > sizeof(msg))
+                return 0;
+        start_once();
+        connect_once();
+        memset(req, 0, sizeof(*req));
+        req->magic = CANRING_CONTROL_MAGIC;
+        req->version = CANRING_CONTROL_VERSION;
+        req->op = le32(data + 1);
+        req->flags = le32(data + 5);
+        req->len = (data[0] & 1) ? le32(data + 9) : (uint32_t)payload;
+        req->seq = ++seq;
+        memcpy(req->ifname, data + 13, sizeof(req->ifname));
+        memcpy(req + 1, data + HEAD_BYTES, payload);
+        if (send(conn, msg, sizeof(*req) + payload, MSG_NOSIGNAL) < 0)
+                abort();
+        p = (struct pollfd){.fd = conn, .events = POLLIN};
+        if (poll(&p, 1, 30000) != 1)
+                abort(); /* every request gets an answer */
+        n = recv(conn, reply, sizeof(reply), 0);
+        if (n == 0) {
+                /* Hung up: only allowed for what is not the protocol (never here). */
+                abort();
+        }
+        if (n < (ssize_t)sizeof(*r) || r->magic != CANRING_CONTROL_MAGIC || r->seq != req->seq ||
+            r->op != req->op || sizeof(*r) + r->len != (size_t)n ||
+            !memchr(r->message, '\0', sizeof(r->message)) || (r->rc < 0 && !r->message[0]))
+                abort();
+        return 0;
+}
