@@ -225,10 +225,17 @@ static int op_periodic_frames(struct canring_service *svc, struct ctl_owner *cal
                 rc = canring_bcm_check_timing(&h->timing, why, sizeof(why));
                 if (rc < 0)
                         return fail(r, rc, "%s", why);
+                unsigned had = o->nhandles;
+
                 b = owner_bcm(o, req->ifname, true, r);
                 if (!b)
                         return r->rc;
                 rc = canring_bcm_start(b, frames, mtus, h->nframes, &h->timing, why, sizeof(why));
+                if (rc < 0 && o->nhandles > had) {
+                        /* The socket opened for this task alone goes with it. */
+                        canring_bcm_close(b);
+                        o->nhandles--;
+                }
         } else {
                 rc = canring_bcm_check_frames(frames, mtus, h->nframes, true, &id, &fd, why,
                                               sizeof(why));
