@@ -102,7 +102,6 @@ int svc_channel_open(struct canring_service *svc, unsigned ch, char *err, size_t
         }
         c->info = info;
         c->ifindex = info.ifindex;
-        c->has_socket = true;
         c->fd = fd; /* the engine owns it; the control thread only sends and sets options on it */
         read_controller(c);
         return 0;
@@ -116,12 +115,11 @@ static void follow(struct canring_service *svc, unsigned ch, const struct canrin
         char err[256];
 
         if (ev->change == CANRING_IF_GONE) {
-                if (c->has_socket) {
+                if (c->fd >= 0) {
                         /* The kernel unbinds a socket whose interface is unregistered: it would
                          * never receive again, even from a re-created interface of the same name.
                          */
                         engine_rx_set_socket(svc->shards[c->shard].rx, c->local, -1);
-                        c->has_socket = false;
                         c->fd = -1;
                 }
                 if (was_up || c->ifindex > 0)
@@ -131,7 +129,7 @@ static void follow(struct canring_service *svc, unsigned ch, const struct canrin
                 svc_channel_publish_info(svc, ch);
                 return;
         }
-        if (!c->has_socket || c->ifindex != ev->ifindex) {
+        if (c->fd < 0 || c->ifindex != ev->ifindex) {
                 /* New or re-created interface (a new ifindex): a new socket with the same settings.
                  */
                 if (svc_channel_open(svc, ch, err, sizeof(err)) < 0) {

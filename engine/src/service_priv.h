@@ -25,10 +25,11 @@ struct svc_channel {
         char name[IFNAMSIZ];
         unsigned shard, local;           /* engine thread and its channel index */
         struct engine_channel_info info; /* what the last open granted */
-        int ifindex;     /* current interface index, 0 while the interface is gone */
-        bool up;         /* interface administratively up, as last seen */
-        bool has_socket; /* a socket is installed in the engine */
-        int fd; /* that socket, for sends and filter changes by the control thread; -1 if none */
+        int ifindex; /* current interface index, 0 while the interface is gone */
+        bool up;     /* interface administratively up, as last seen */
+        /* The socket installed in the engine (which owns it), -1 if none; the control thread
+         * sends and changes filters on it. */
+        int fd;
         uint64_t tx_frames;      /* control thread only: frames sent through the control socket */
         bool bus_state_known;    /* libsocketcan reports a bus state (real controllers) */
         uint32_t bus_state;      /* enum can_state, last seen */
