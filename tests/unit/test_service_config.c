@@ -85,6 +85,19 @@ int main(void)
                      parse(&cfg, err, sizeof(err), "--coalesce-us", "200000", "vcan0", NULL), err);
         CHECK(parse(&cfg, err, sizeof(err), "--coalesce-us", "500", "vcan0", NULL) == 0 &&
               cfg.coalesce_us == 500);
+        /* The control socket's permissions and group. */
+        CHECK(cfg.control_mode == 0660 && cfg.control_gid == -1);
+        CHECK(parse(&cfg, err, sizeof(err), "--control-mode", "0600", "--control-group", "0",
+                    "vcan0", NULL) == 0 &&
+              cfg.control_mode == 0600 && cfg.control_gid == 0);
+        expect_error("--control-mode '0999'",
+                     parse(&cfg, err, sizeof(err), "--control-mode", "0999", "vcan0", NULL), err);
+        expect_error("let the owner write",
+                     parse(&cfg, err, sizeof(err), "--control-mode", "0440", "vcan0", NULL), err);
+        expect_error(
+            "--control-group 'no-such-group-here': no such group",
+            parse(&cfg, err, sizeof(err), "--control-group", "no-such-group-here", "vcan0", NULL),
+            err);
         expect_error("--threads '0'",
                      parse(&cfg, err, sizeof(err), "--threads", "0", "vcan0", NULL), err);
         CHECK(parse(&cfg, err, sizeof(err), "--help", NULL) == 1);
