@@ -38,4 +38,12 @@ settle 0.5
 n=$(wc -l <"$LAB_TMP/d")
 [ "$n" -eq 12 ] || fail "a refused request sent something: candump saw $n frames, want 12"
 stop_service
+# An `any` service sends to any interface through its one unbound socket (sendto).
+start_service ctlany any
+bg candump -L vcan2 >"$LAB_TMP/d2"
+settle
+"$CANRING_BIN" send --segment ctlany vcan2 333#CC || fail "send through an any service failed"
+wait_lines "$LAB_TMP/d2" 1 10 || fail "candump on vcan2 saw nothing"
+[ "$(awk '{print $3}' "$LAB_TMP/d2")" = "333#CC" ] || fail "vcan2 saw '$(cat "$LAB_TMP/d2")'"
+stop_service
 echo "sent through the service: $got"
