@@ -21,21 +21,9 @@
 #include "canring/error.h"
 #include "shm_layout.h"
 
-struct consumer_ring {
-        const struct canring_shm_ring *shm;
-        const uint8_t *data;
-        struct canring_shm_slot_ring *slot; /* our cursor in the shared slot (read-write mapping) */
-        uint64_t cap, mask;
-        uint64_t head;      /* next position to read */
-        uint64_t tail_seen; /* the producer's tail when we last loaded it (only grows) */
-        uint64_t next_seq;  /* sequence number of the record at head */
-        uint64_t lost, read;
-        unsigned index;
-};
-
 struct canring_consumer {
+        struct canring_consumer_hot hot; /* first: what the inline read and release use */
         int fd;
-        uint32_t flags;
         void *base;
         size_t size;
         const struct canring_shm_header *hdr;
@@ -48,22 +36,25 @@ struct canring_consumer {
         int live_state;       /* last answer of producer_state() */
         dev_t dev;
         ino_t ino;
-        unsigned nrings_total, nr, rr;
-        /* The held batch. */
-        int held;
-        struct consumer_ring *bring;
-        uint64_t bstart, bend;
-        unsigned bcount;
+        unsigned nrings_total;
         char path[PATH_MAX];
-        struct consumer_ring ring[];
+        /* On lines of their own (see canring_alloc_private()): release writes them per batch. */
+        _Alignas(CANRING_PRIVATE_ALIGN) struct canring_consumer_ring ring[];
 };
 
-static const struct canring_record *rec_at(const struct consumer_ring *cr, uint64_t pos)
+_Static_assert(sizeof(struct canring_consumer_ring) == 128, "ring state is 128 bytes");
+
+/* The external definitions of the inline functions of canring/consumer.h (C99 inline). */
+extern inline int canring_consumer_read(struct canring_consumer *c,
+                                        const struct canring_record **recs, unsigned max);
+extern inline int canring_consumer_release(struct canring_consumer *c);
+
+static const struct canring_record *rec_at(const struct canring_consumer_ring *cr, uint64_t pos)
 {
         return (const struct canring_record *)(cr->data + (pos & cr->mask) * CANRING_SLOT_SIZE);
 }
 
-static void publish_cursor(struct consumer_ring *cr)
+static void publish_cursor(struct canring_consumer_ring *cr)
 {
         __atomic_store_n(&cr->slot->lost, cr->lost, __ATOMIC_RELAXED);
         __atomic_store_n(&cr->slot->read, cr->read, __ATOMIC_RELAXED);
@@ -73,7 +64,7 @@ static void publish_cursor(struct consumer_ring *cr)
 }
 
 /* True if the producer may have started overwriting position pos (intent passed pos + cap). */
-static int overwritten(const struct consumer_ring *cr, uint64_t pos)
+static int overwritten(const struct canring_consumer_ring *cr, uint64_t pos)
 {
         /* Acquire fence: our reads of the slots are ordered before the intent load; partner: the
          * release fence after the producer's intent store in reserve(). */
@@ -86,7 +77,7 @@ static int overwritten(const struct consumer_ring *cr, uint64_t pos)
  * Any even position is a record boundary (FD records start at even positions), and every record,
  * a pad too, carries the sequence number of the next real record, so the loss is exact.
  */
-static void resync(struct consumer_ring *cr)
+static void resync(struct canring_consumer_ring *cr)
 {
         for (;;) {
                 /* Acquire: partner of the release store of tail in commit. */
@@ -112,7 +103,7 @@ static void resync(struct consumer_ring *cr)
 }
 
 /* Start position for a new consumer: just after the newest record, or at the oldest. */
-static void start_position(struct consumer_ring *cr, int oldest)
+static void start_position(struct canring_consumer_ring *cr, int oldest)
 {
         for (;;) {
                 uint64_t tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_SEQ_CST);
@@ -269,7 +260,7 @@ int canring_consumer_attach(const char *name, const struct canring_consumer_opti
                 ret = -errno;
                 goto err_unmap;
         }
-        c = calloc(1, sizeof(*c) + nr * sizeof(c->ring[0]));
+        c = canring_alloc_private(sizeof(*c) + nr * sizeof(c->ring[0]));
         if (!c) {
                 ret = -ENOMEM;
                 goto err_unmap;
@@ -281,7 +272,7 @@ int canring_consumer_attach(const char *name, const struct canring_consumer_opti
         }
 
         c->fd = fd;
-        c->flags = flags;
+        c->hot.flags = flags;
         c->base = base;
         c->size = h.segment_size;
         c->hdr = base;
@@ -292,14 +283,16 @@ int canring_consumer_attach(const char *name, const struct canring_consumer_opti
         c->dev = st.st_dev;
         c->ino = st.st_ino;
         c->nrings_total = h.nrings;
-        c->nr = nr;
+        c->hot.nr = nr;
+        c->hot.ring = c->ring;
+        c->hot.cur = c->ring;
         memcpy(c->path, path, sizeof(path));
 
         s->flags = 0;
         s->rings = mask;
         s->attach_ns = canring_now_ns(CLOCK_REALTIME);
         for (unsigned i = 0, k = 0; i < h.nrings; i++) {
-                struct consumer_ring *cr;
+                struct canring_consumer_ring *cr;
 
                 if (!((mask >> i) & 1))
                         continue;
@@ -308,6 +301,10 @@ int canring_consumer_attach(const char *name, const struct canring_consumer_opti
                 cr->shm = canring_ring_at(base, h.rings_off, h.ring_stride, i);
                 cr->data = canring_ring_data((struct canring_shm_ring *)cr->shm);
                 cr->slot = &s->ring[i];
+                cr->shm_tail = &cr->shm->tail;
+                cr->shm_intent = &cr->shm->intent;
+                cr->slot_head = &cr->slot->head;
+                cr->slot_read = &cr->slot->read;
                 cr->cap = h.ring_size / CANRING_SLOT_SIZE;
                 cr->mask = cr->cap - 1;
                 /* Provisional cursor for a tethered attach: never ahead of where we will start. */
@@ -353,26 +350,32 @@ void canring_consumer_detach(struct canring_consumer *c)
         free(c);
 }
 
-int canring_consumer_read(struct canring_consumer *c, const struct canring_record **recs,
-                          unsigned max)
+static int settle(struct canring_consumer *c);
+
+/* Everything read does: the errors, several rings, lapping, padding. */
+int canring_consumer_read_slow(struct canring_consumer *c, const struct canring_record **recs,
+                               unsigned max)
 {
-        if (c->held)
+        unsigned k = c->hot.rr;
+
+        if (c->hot.bcount)
                 return -EALREADY;
         if (!recs || !max)
                 return -EINVAL;
-        for (unsigned k = 0; k < c->nr; k++) {
-                struct consumer_ring *cr = &c->ring[(c->rr + k) % c->nr];
-                /* Acquire: partner of the release store of tail in commit; the records below
-                 * tail are complete. */
+        for (unsigned tries = 0; tries < c->hot.nr; tries++) {
+                struct canring_consumer_ring *cr = &c->ring[k];
                 uint64_t tail = cr->tail_seen;
-                uint64_t pos;
+                uint64_t pos, start;
                 unsigned n = 0;
                 int ret;
 
+                k = k + 1 == c->hot.nr ? 0 : k + 1; /* the ring after this one */
                 /* A tail loaded earlier still guards complete records (tail only grows): load
                  * the shared line again only when we have caught up with it, as a plain SPSC
                  * ring caches the opposite index. A lapped reader learns it at release. */
                 if (tail <= cr->head) {
+                        /* Acquire: partner of the release store of tail in commit; the records
+                         * below tail are complete. */
                         tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
                         cr->tail_seen = tail;
                         if (tail == cr->head)
@@ -380,6 +383,7 @@ int canring_consumer_read(struct canring_consumer *c, const struct canring_recor
                 }
                 if (tail - cr->head > cr->cap) {
                         resync(cr); /* lapped before we even looked */
+                        /* Acquire: as above. */
                         tail = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
                         cr->tail_seen = tail;
                 }
@@ -388,25 +392,24 @@ int canring_consumer_read(struct canring_consumer *c, const struct canring_recor
                         const struct canring_record *r = rec_at(cr, pos);
                         unsigned ns = __atomic_load_n(&r->nslots, __ATOMIC_RELAXED);
 
-                        /* Torn by a lapping producer: stop here, release() will reject the batch.
-                         */
+                        /* Torn by a lapping producer: stop here, release will reject the batch. */
                         if (ns == 2 ? (pos & 1) : ns != 1)
                                 break;
                         if (__atomic_load_n(&r->kind, __ATOMIC_RELAXED) != CANRING_KIND_PAD)
                                 recs[n++] = r;
                         pos += ns;
                 }
-                c->held = 1;
-                c->bring = cr;
-                c->bstart = cr->head;
-                c->bend = pos;
-                c->bcount = n;
-                c->rr = (unsigned)((cr - c->ring) + 1) % c->nr;
+                start = cr->head;
+                c->hot.bring = cr;
+                c->hot.bslots = pos - start;
+                c->hot.bcount = n; /* held if n > 0 */
+                c->hot.rr = k;
+                c->hot.cur = &c->ring[k];
                 if (n)
                         return (int)n;
                 /* Only padding, or torn at the first record: settle it and look further. */
-                ret = canring_consumer_release(c);
-                if (ret == 0 && pos == c->bstart)
+                ret = settle(c);
+                if (ret == 0 && pos == start)
                         return -EIO; /* intact yet unreadable: the ring is corrupt */
         }
         return 0;
@@ -414,34 +417,40 @@ int canring_consumer_read(struct canring_consumer *c, const struct canring_recor
 
 unsigned canring_consumer_batch_ring(const struct canring_consumer *c)
 {
-        return c->bring ? c->bring->index : 0;
+        return c->hot.bring ? c->hot.bring->index : 0;
 }
 
-int canring_consumer_release(struct canring_consumer *c)
+/* Everything release does, the overwritten batch included, for the batch described by c->hot
+ * (which may have no records: padding only). */
+static int settle(struct canring_consumer *c)
 {
-        struct consumer_ring *cr = c->bring;
+        struct canring_consumer_ring *cr = c->hot.bring;
+        uint32_t n = c->hot.bcount;
 
-        if (!c->held)
-                return 0;
-        c->held = 0;
+        c->hot.bcount = 0;
         /* A tethered reader's slots are never overwritten while it holds them: the producer
          * stops at its head (see refresh_limit() in producer.c), so it skips the check. */
-        if (!(c->flags & CANRING_CONSUMER_TETHERED) && overwritten(cr, c->bstart)) {
+        if (!(c->hot.flags & CANRING_CONSUMER_TETHERED) && overwritten(cr, cr->head)) {
                 /* The whole batch is suspect; next_seq still names its first record, so the
                  * resync counts the batch as lost. */
                 resync(cr);
                 return -ESTALE;
         }
-        cr->head = c->bend;
-        cr->next_seq += c->bcount;
-        cr->read += c->bcount;
+        cr->head += c->hot.bslots;
+        cr->next_seq += n;
+        cr->read += n;
         publish_cursor(cr);
         return 0;
 }
 
+int canring_consumer_release_slow(struct canring_consumer *c)
+{
+        return c->hot.bcount ? settle(c) : 0;
+}
+
 static int has_data(const struct canring_consumer *c)
 {
-        for (unsigned k = 0; k < c->nr; k++)
+        for (unsigned k = 0; k < c->hot.nr; k++)
                 /* Seq_cst: the consumer's half of the Dekker pair with commit (see wait()). */
                 if (__atomic_load_n(&c->ring[k].shm->tail, __ATOMIC_SEQ_CST) != c->ring[k].head)
                         return 1;
@@ -527,7 +536,7 @@ int canring_consumer_wait(struct canring_consumer *c, int timeout_ms)
                 elapsed = canring_now_ns(CLOCK_MONOTONIC) - start;
                 if (elapsed >= limit)
                         return -ETIMEDOUT;
-                if (c->flags & CANRING_CONSUMER_BUSY_POLL) {
+                if (c->hot.flags & CANRING_CONSUMER_BUSY_POLL) {
                         for (int i = 0; i < 4096 && !has_data(c); i++)
                                 __builtin_ia32_pause();
                         continue;
@@ -568,9 +577,10 @@ uint64_t canring_consumer_instance(const struct canring_consumer *c)
         return c->instance;
 }
 
-static const struct consumer_ring *find_ring(const struct canring_consumer *c, unsigned ring)
+static const struct canring_consumer_ring *find_ring(const struct canring_consumer *c,
+                                                     unsigned ring)
 {
-        for (unsigned k = 0; k < c->nr; k++)
+        for (unsigned k = 0; k < c->hot.nr; k++)
                 if (c->ring[k].index == ring)
                         return &c->ring[k];
         return NULL;
@@ -579,7 +589,7 @@ static const struct consumer_ring *find_ring(const struct canring_consumer *c, u
 int canring_consumer_ring_stats(const struct canring_consumer *c, unsigned ring,
                                 struct canring_consumer_ring_stats *st)
 {
-        const struct consumer_ring *cr = find_ring(c, ring);
+        const struct canring_consumer_ring *cr = find_ring(c, ring);
 
         if (!cr || !st)
                 return -EINVAL;
@@ -594,7 +604,7 @@ uint64_t canring_consumer_lost(const struct canring_consumer *c)
 {
         uint64_t lost = 0;
 
-        for (unsigned k = 0; k < c->nr; k++)
+        for (unsigned k = 0; k < c->hot.nr; k++)
                 lost += c->ring[k].lost;
         return lost;
 }

@@ -21,23 +21,10 @@
 #include "canring/producer.h"
 #include "shm_layout.h"
 
-struct producer_ring {
-        struct canring_shm_ring *shm;
-        uint8_t *data;
-        uint64_t cap;      /* slots */
-        uint64_t tail;     /* committed position (our copy of shm->tail) */
-        uint64_t intent;   /* our copy of shm->intent */
-        uint64_t seq;      /* next record sequence number */
-        uint64_t limit;    /* reservations may end here without consulting tethered heads */
-        uint32_t gen;      /* tethered_gen the limit was computed under */
-        uint32_t refusals; /* consecutive -EAGAIN, to pace liveness checks of tethered consumers */
-        uint64_t backpressure;
-};
-
 struct canring_producer {
+        struct canring_producer_hot hot; /* first: what the inline reserve and commit use */
         int fd;
         int ended;
-        int membarrier; /* see CANRING_HDR_MEMBARRIER */
         void *base;
         size_t size;
         struct canring_shm_header *hdr;
@@ -48,8 +35,20 @@ struct canring_producer {
         dev_t dev;
         ino_t ino;
         char path[PATH_MAX];
-        struct producer_ring ring[];
+        /* On lines of their own (see canring_alloc_private()): commit writes them per batch. */
+        _Alignas(CANRING_PRIVATE_ALIGN) struct canring_producer_ring ring[];
 };
+
+/* The inline fast paths address tail, intent and records as shm_pos[0], [1] and [2]. */
+_Static_assert(offsetof(struct canring_shm_ring, intent) == 8 &&
+                   offsetof(struct canring_shm_ring, records) == 16,
+               "tail, intent, records are consecutive");
+_Static_assert(sizeof(struct canring_producer_ring) == 128, "ring state is 128 bytes");
+
+/* The external definitions of the inline functions of canring/producer.h (C99 inline). */
+extern inline int canring_producer_reserve(struct canring_producer *p, unsigned ring,
+                                           unsigned nslots, struct canring_batch *b);
+extern inline int canring_producer_commit(struct canring_producer *p, struct canring_batch *b);
 
 static uint64_t new_instance_id(void)
 {
@@ -162,7 +161,7 @@ int canring_producer_create(const struct canring_producer_config *cfg,
         if (ret)
                 return ret;
 
-        p = calloc(1, sizeof(*p) + g.nrings * sizeof(p->ring[0]));
+        p = canring_alloc_private(sizeof(*p) + g.nrings * sizeof(p->ring[0]));
         if (!p)
                 return -ENOMEM;
         memcpy(p->path, path, sizeof(path));
@@ -199,15 +198,25 @@ int canring_producer_create(const struct canring_producer_config *cfg,
         p->nrings = g.nrings;
         p->nchannels = g.nchannels;
         for (unsigned i = 0; i < g.nrings; i++) {
-                struct producer_ring *r = &p->ring[i];
+                struct canring_producer_ring *r = &p->ring[i];
+                uint64_t cap = g.ring_size / CANRING_SLOT_SIZE;
 
                 r->shm = canring_ring_at(p->base, g.rings_off, g.ring_stride, i);
                 r->data = canring_ring_data(r->shm);
-                r->cap = g.ring_size / CANRING_SLOT_SIZE;
+                r->mask = cap - 1;
+                r->max_slots = cap / 2;
+                /* 1/64 of the ring (at least 1 slot): a lossy reader is rejected at most that
+                 * much early (see docs/shm-layout.md, intent). */
+                r->intent_ahead = cap / 64 ? cap / 64 : 1;
+                r->shm_pos = &r->shm->tail;
+                r->tethered_gen = &p->cctl->tethered_gen;
                 r->limit = UINT64_MAX; /* no tethered consumer can exist before the name does */
         }
         init_header(p->hdr, &g);
-        p->membarrier = !!(p->hdr->flags & CANRING_HDR_MEMBARRIER);
+        p->hot.ring = p->ring;
+        p->hot.waiters = &p->cctl->waiters;
+        p->hot.nrings = g.nrings;
+        p->hot.membarrier = !!(p->hdr->flags & CANRING_HDR_MEMBARRIER);
 
         ret = publish_name(fd, path);
         if (ret)
@@ -241,7 +250,7 @@ static int pid_alive(int32_t pid)
  */
 static void refresh_limit(struct canring_producer *p, unsigned ring, int check_dead)
 {
-        struct producer_ring *r = &p->ring[ring];
+        struct canring_producer_ring *r = &p->ring[ring];
         uint64_t min = UINT64_MAX;
 
         for (unsigned i = 0; i < p->max_consumers; i++) {
@@ -265,20 +274,20 @@ static void refresh_limit(struct canring_producer *p, unsigned ring, int check_d
                 if (head < min)
                         min = head;
         }
-        r->limit = min == UINT64_MAX ? UINT64_MAX : min + r->cap;
+        r->limit = min == UINT64_MAX ? UINT64_MAX : min + r->mask + 1;
 }
 
-int canring_producer_reserve(struct canring_producer *p, unsigned ring, unsigned nslots,
-                             struct canring_batch *b)
+/* Everything reserve does but filling the batch, the unusual cases included. */
+int canring_producer_reserve_slow(struct canring_producer *p, unsigned ring, unsigned nslots)
 {
-        struct producer_ring *r;
+        struct canring_producer_ring *r;
         uint64_t end;
         uint32_t gen;
 
         if (ring >= p->nrings)
                 return -EINVAL;
         r = &p->ring[ring];
-        if (nslots == 0 || nslots > r->cap / 2)
+        if (nslots == 0 || nslots > r->max_slots)
                 return -EMSGSIZE;
         end = r->tail + nslots;
         /* Seq_cst: with the fence in commit, a Dekker pair with the consumer's RMW of tethered_gen
@@ -292,6 +301,7 @@ int canring_producer_reserve(struct canring_producer *p, unsigned ring, unsigned
                         if (++r->refusals % 1024 == 0)
                                 refresh_limit(p, ring, 1);
                         if (end > r->limit) {
+                                r->fast_end = r->limit < r->intent ? r->limit : r->intent;
                                 r->backpressure++;
                                 __atomic_store_n(&r->shm->backpressure, r->backpressure,
                                                  __ATOMIC_RELAXED);
@@ -299,55 +309,29 @@ int canring_producer_reserve(struct canring_producer *p, unsigned ring, unsigned
                         }
                 }
         }
-        r->refusals = 0;
+        r->refusals = 0; /* (a success of the inline path does not reset it: it only paces the
+                          * dead-consumer check above) */
         if (end > r->intent) {
-                r->intent = end;
-                __atomic_store_n(&r->shm->intent, end, __ATOMIC_RELAXED);
-                /* Release fence: the intent store is ordered before the slot stores that follow;
-                 * partner: the acquire fence in the consumer's release() before it loads intent
-                 * (the seqlock pattern: a reader that saw a new slot value sees the new intent). */
+                /* intent_ahead past the end, so that this store (to the line consumers poll) and
+                 * its fence come once per intent_ahead slots, not once per batch. */
+                r->intent = end + r->intent_ahead;
+                __atomic_store_n(&r->shm->intent, r->intent, __ATOMIC_RELAXED);
+                /* Release fence: the intent store is ordered before the slot stores that follow
+                 * (those of later batches under the same intent too); partner: the acquire fence
+                 * in the consumer's release before it loads intent (the seqlock pattern: a reader
+                 * that saw a new slot value sees the new intent). */
                 CANRING_FENCE_RELEASE();
         }
-        b->data = r->data;
-        b->mask = r->cap - 1;
-        b->pos = r->tail;
-        b->end = end;
-        b->seq = r->seq;
-        b->ring = ring;
-        b->count = 0;
+        /* Until either is reached, the inline reserve needs neither a limit nor an intent step. */
+        r->fast_end = r->limit < r->intent ? r->limit : r->intent;
         return 0;
 }
 
-int canring_producer_commit(struct canring_producer *p, struct canring_batch *b)
+/* A consumer sleeps in a futex wait: ring the doorbell (commit's rare case). */
+void canring_producer_wake(struct canring_producer *p)
 {
-        struct producer_ring *r;
-        uint32_t waiters;
-
-        if (b->ring >= p->nrings)
-                return -EINVAL;
-        r = &p->ring[b->ring];
-        r->tail = b->pos;
-        r->seq = b->seq;
-        __atomic_store_n(&r->shm->records, b->seq, __ATOMIC_RELAXED); /* statistics only */
-        /* Release: publishes every record of the batch; partner: the consumer's load-acquire of
-         * tail in read(). */
-        __atomic_store_n(&r->shm->tail, b->pos, __ATOMIC_RELEASE);
-        /* Store-load ordering for the Dekker pair with the consumer's waiters++ then tail check in
-         * wait() (either we see the waiter or it sees the new tail), and with tethered attach.
-         * With membarrier the consumer's side supplies the barrier for us: a compiler barrier is
-         * enough here. Without it, a full barrier (which waits for every record store to drain). */
-        if (p->membarrier) {
-                __atomic_signal_fence(__ATOMIC_SEQ_CST);
-                waiters = __atomic_load_n(&p->cctl->waiters, __ATOMIC_RELAXED);
-        } else {
-                /* A seq_cst RMW is the store-load barrier (and TSan models it). */
-                waiters = __atomic_fetch_add(&p->cctl->waiters, 0, __ATOMIC_SEQ_CST);
-        }
-        if (waiters) {
-                __atomic_fetch_add(&p->hdr->doorbell, 1, __ATOMIC_SEQ_CST);
-                canring_futex_wake(&p->hdr->doorbell);
-        }
-        return (int)b->count;
+        __atomic_fetch_add(&p->hdr->doorbell, 1, __ATOMIC_SEQ_CST);
+        canring_futex_wake(&p->hdr->doorbell);
 }
 
 int canring_producer_event(struct canring_producer *p, unsigned ring, unsigned channel,

@@ -177,3 +177,13 @@ void canring_membarrier(void)
 {
         syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0);
 }
+
+void *canring_alloc_private(size_t size)
+{
+        size_t rounded = (size + CANRING_PRIVATE_ALIGN - 1) & ~(size_t)(CANRING_PRIVATE_ALIGN - 1);
+        void *p = aligned_alloc(CANRING_PRIVATE_ALIGN, rounded);
+
+        if (p)
+                memset(p, 0, rounded);
+        return p;
+}

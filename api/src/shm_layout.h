@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "canring/record.h"
 #include "canring/shm.h"
 
 #define CANRING_MAGIC     0x00474e49524e4143ull /* "CANRING\0" read as a little-endian u64 */
@@ -19,27 +20,8 @@
 #define CANRING_CHAN_SIZE 128                   /* bytes of one channel table entry */
 #define CANRING_CTRL_SIZE 256                   /* bytes of a ring's control block */
 
-#if defined(__SANITIZE_THREAD__)
-#define CANRING_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CANRING_TSAN 1
-#endif
-#endif
-
-/*
- * Acquire and release fences. ThreadSanitizer does not model fences (GCC rejects them under
- * -fsanitize=thread); every shared access the library races on is atomic, so TSan has nothing to
- * report about them, and a compiler barrier keeps the program order that x86 (TSO) then preserves
- * for loads-before-loads and stores-before-stores. Normal builds use the real fences.
- */
-#ifdef CANRING_TSAN
-#define CANRING_FENCE_ACQUIRE() __atomic_signal_fence(__ATOMIC_ACQUIRE)
-#define CANRING_FENCE_RELEASE() __atomic_signal_fence(__ATOMIC_RELEASE)
-#else
-#define CANRING_FENCE_ACQUIRE() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define CANRING_FENCE_RELEASE() __atomic_thread_fence(__ATOMIC_RELEASE)
-#endif
+/* CANRING_FENCE_ACQUIRE() and CANRING_FENCE_RELEASE() are in canring/record.h (the inline
+ * fast paths of the public headers need them too). */
 
 /* Header flags (header.flags). */
 /*
@@ -169,6 +151,16 @@ static inline uint8_t *canring_ring_data(struct canring_shm_ring *r)
 {
         return (uint8_t *)r + CANRING_CTRL_SIZE;
 }
+
+/*
+ * The producer's and consumers' private state (struct canring_producer, struct canring_consumer)
+ * is written on every batch. A producer and a consumer in one process (threads) must not share
+ * cache lines of it, nor the pairs of lines that the adjacent-line prefetcher fetches together:
+ * the state is allocated zeroed, aligned to CANRING_PRIVATE_ALIGN bytes and rounded up to a
+ * multiple of it, so no other allocation lies in those lines. Free with free(). NULL on failure.
+ */
+#define CANRING_PRIVATE_ALIGN 128
+void *canring_alloc_private(size_t size);
 
 /* Producer liveness: the producer holds an OFD write lock on byte 0 of the segment file. */
 int canring_lock_take(int fd); /* 0 or -EBUSY (held by someone else) or -errno */

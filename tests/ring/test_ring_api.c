@@ -136,6 +136,77 @@ static void test_lapped_while_held(void)
         canring_producer_destroy(p);
 }
 
+/* n one-slot records, one reservation each (the batch-1 path). */
+static void publish_singles(struct canring_producer *p, uint64_t *seq, unsigned n)
+{
+        for (unsigned i = 0; i < n; i++) {
+                struct canring_batch b;
+                struct canring_record *r;
+
+                CHECK_EQ(canring_producer_reserve(p, 0, 1, &b), 0);
+                r = canring_batch_add(&b, CANRING_KIND_EVENT);
+                CHECK(r != NULL);
+                r->event.type = CANRING_EVENT_GAP;
+                r->event.value[0] = *seq;
+                CHECK_EQ(canring_producer_commit(p, &b), 1);
+                ++*seq;
+        }
+}
+
+/*
+ * The producer moves intent up to intent_ahead (1/64 of the ring, 1 slot of this 64-slot ring)
+ * past a reservation's end, once per that many slots. The guarantees: a held batch survives while
+ * at most cap - intent_ahead slots have been reserved from its start on (here 63, batch-1
+ * reservations), and is rejected, with the loss counted exactly, once its first slot has been
+ * reserved again.
+ */
+static void test_intent_margin(void)
+{
+        struct canring_producer *p = make(rt_name("margin"), 4);
+        struct canring_consumer *c;
+        struct canring_consumer_options opt = {.rings = 1};
+        const struct canring_record *recs[8];
+        uint64_t seq = 0;
+
+        CHECK_EQ(canring_consumer_attach(rt_name("margin"), &opt, &c), 0);
+        publish_singles(p, &seq, 8);
+        CHECK_EQ(canring_consumer_read(c, recs, 8), 8);
+        publish_singles(p, &seq, 64 - 8 - 1); /* 63 slots written since the batch's start */
+        CHECK_EQ(canring_consumer_release(c), 0);
+        CHECK_EQ(canring_consumer_lost(c), 0);
+        /* Hold the next batch (positions 8..15) and write one slot short of a full lap. */
+        CHECK_EQ(canring_consumer_read(c, recs, 8), 8);
+        CHECK_EQ(recs[0]->seq, 8);
+        publish_singles(p, &seq, 8 + 64 - 1 - 63);
+        CHECK_EQ(canring_consumer_release(c), 0);
+        /* Now past a full lap of the held batch's first slot: rejected, and counted exactly. */
+        CHECK_EQ(canring_consumer_read(c, recs, 8), 8);
+        CHECK_EQ(recs[0]->seq, 16);
+        publish_singles(p, &seq, 16 + 64 + 1 - 71); /* position 16 + 64 reserved */
+        CHECK_EQ(canring_consumer_release(c), -ESTALE);
+        {
+                /* The resync moved to the oldest intact record: exactly the skipped ones are lost
+                 * (the rejected batch's later records are read again). */
+                uint64_t lost = canring_consumer_lost(c), next = 16 + lost;
+                int got;
+
+                CHECK(lost >= 1 && lost <= 3);
+                while ((got = canring_consumer_read(c, recs, 8)) > 0) {
+                        for (int i = 0; i < got; i++) {
+                                CHECK_EQ(recs[i]->seq, next);
+                                CHECK_EQ(recs[i]->event.value[0], next);
+                                next++;
+                        }
+                        CHECK_EQ(canring_consumer_release(c), 0);
+                }
+                CHECK_EQ(got, 0);
+                CHECK_EQ(next, seq);
+                CHECK_EQ(canring_consumer_lost(c), lost);
+        }
+        canring_consumer_detach(c);
+        canring_producer_destroy(p);
+}
+
 static void test_start_positions(void)
 {
         struct canring_producer *p = make(rt_name("start"), 4);
@@ -281,6 +352,7 @@ int main(void)
         test_basic_and_padding();
         test_lapped_before_read();
         test_lapped_while_held();
+        test_intent_margin();
         test_start_positions();
         test_tethered();
         test_wait_and_end();

@@ -7,6 +7,7 @@
 #ifndef CANRING_PRODUCER_H
 #define CANRING_PRODUCER_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -18,6 +19,7 @@ extern "C" {
 #endif
 
 struct canring_producer;
+struct canring_shm_ring;
 
 struct canring_producer_config {
         const char *name;       /* segment name, NULL for CANRING_DEFAULT_NAME */
@@ -64,12 +66,91 @@ struct canring_batch {
 };
 
 /*
+ * The producer's per-ring state in this process (private memory, not the segment). Public only
+ * so that reserve and commit can be inline (as liburing does with its rings): use the functions,
+ * never the fields; they may change with any release.
+ */
+struct canring_producer_ring {
+        uint8_t *data;         /* the ring's data area in the producer's mapping */
+        uint64_t mask;         /* slots in the ring - 1 */
+        uint64_t max_slots;    /* largest reservation: half a ring */
+        uint64_t intent_ahead; /* intent is moved this far past a reservation's end */
+        uint64_t limit;        /* reservations may end here without consulting tethered heads */
+        uint64_t fast_end;     /* min(limit, intent): reservations ending here need no more */
+        uint64_t tail;         /* committed position (our copy of the shared tail) */
+        uint64_t intent;       /* our copy of the shared intent */
+        uint64_t seq;          /* next record sequence number */
+        /* In the segment: the ring's tail [0], intent [1] and records [2] (docs/shm-layout.md,
+         * ring control block); one pointer for the three, which share a cache line. */
+        uint64_t *shm_pos;
+        const uint32_t *tethered_gen; /* in the segment: bumped by a tethered attach */
+        uint32_t gen;                 /* tethered_gen the limit was computed under */
+        uint32_t refusals; /* consecutive -EAGAIN, to pace liveness checks of tethered consumers */
+        uint64_t backpressure;        /* reserve calls refused */
+        struct canring_shm_ring *shm; /* the ring's control block */
+        uint8_t __pad[16];            /* 128 bytes: finding a ring's state is a shift */
+};
+
+/* The start of every struct canring_producer (same caveat as struct canring_producer_ring). */
+struct canring_producer_hot {
+        struct canring_producer_ring *ring; /* nrings entries */
+        uint32_t *waiters;                  /* in the segment: consumers inside a futex wait */
+        uint32_t nrings;
+        uint32_t membarrier; /* see CANRING_HDR_MEMBARRIER in the library */
+};
+
+/* Internal: the out-of-line parts of reserve and commit. */
+int canring_producer_reserve_slow(struct canring_producer *p, unsigned ring, unsigned nslots);
+void canring_producer_wake(struct canring_producer *p);
+
+/*
  * Reserves nslots slots in a ring (a classic record takes 1, an FD record 2, plus 1 of alignment
  * padding at most per FD record). -EAGAIN when a tethered consumer holds the space (counted as
  * back-pressure), -EMSGSIZE when nslots is more than half a ring.
+ *
+ * Inline (C99 inline definition; the library holds the external one): the common case touches
+ * only this process's state and the read-mostly tethered generation; the slow path moves the
+ * shared intent, once per intent_ahead slots.
  */
-int canring_producer_reserve(struct canring_producer *p, unsigned ring, unsigned nslots,
-                             struct canring_batch *b);
+CANRING_INLINE int canring_producer_reserve(struct canring_producer *p, unsigned ring,
+                                            unsigned nslots, struct canring_batch *b)
+{
+        const struct canring_producer_hot *h = (const struct canring_producer_hot *)(void *)p;
+        struct canring_producer_ring *r;
+        uint64_t tail, seq, end;
+
+        if (ring >= h->nrings)
+                return -EINVAL;
+        r = &h->ring[ring];
+        /* Private fields, loaded with relaxed atomics only so that the compiler loads each on its
+         * own: commit has just stored them, and a wider (vectorised) load spanning one of them
+         * and its neighbour defeats store-to-load forwarding (measured: half the cost of a
+         * batch-1 publish). */
+        tail = __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
+        seq = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
+        end = tail + nslots;
+        /* Seq_cst load of tethered_gen: with the consumer's seq_cst RMW of it followed by its load
+         * of tail, a Dekker pair (docs/shm-layout.md, tethered consumers). Anything else (bad
+         * size, a new tethered consumer, the cached limit reached, intent to be moved: once per
+         * intent_ahead slots) is the slow path's. */
+        if (__builtin_expect((uint64_t)nslots - 1 >= r->max_slots || end > r->fast_end ||
+                                 __atomic_load_n(r->tethered_gen, __ATOMIC_SEQ_CST) != r->gen,
+                             0)) {
+                /* It does not see b, so that b can live in registers. */
+                int ret = canring_producer_reserve_slow(p, ring, nslots);
+
+                if (ret < 0) /* (it returns 0 or -errno; "< 0" tells the compiler so) */
+                        return ret;
+        }
+        b->data = r->data;
+        b->mask = r->mask;
+        b->pos = tail;
+        b->end = end;
+        b->seq = seq;
+        b->ring = ring;
+        b->count = 0;
+        return 0;
+}
 
 /*
  * Adds a record of this kind to the batch and returns it for the caller to fill (everything but
@@ -105,8 +186,40 @@ static inline struct canring_record *canring_batch_add(struct canring_batch *b, 
         return r;
 }
 
-/* Publishes every record added to the batch with one release store; wakes sleeping consumers. */
-int canring_producer_commit(struct canring_producer *p, struct canring_batch *b);
+/*
+ * Publishes every record added to the batch with one release store; wakes sleeping consumers.
+ * Returns the number of records. Inline, as reserve.
+ */
+CANRING_INLINE int canring_producer_commit(struct canring_producer *p, struct canring_batch *b)
+{
+        const struct canring_producer_hot *h = (const struct canring_producer_hot *)(void *)p;
+        struct canring_producer_ring *r;
+        uint32_t waiters;
+
+        if (b->ring >= h->nrings)
+                return -EINVAL;
+        r = &h->ring[b->ring];
+        r->tail = b->pos;
+        r->seq = b->seq;
+        __atomic_store_n(&r->shm_pos[2], b->seq, __ATOMIC_RELAXED); /* statistics only */
+        /* Release: publishes every record of the batch; partner: the consumer's load-acquire of
+         * tail in read. */
+        __atomic_store_n(&r->shm_pos[0], b->pos, __ATOMIC_RELEASE);
+        /* Store-load ordering for the Dekker pair with the consumer's waiters++ then tail check in
+         * wait() (either we see the waiter or it sees the new tail), and with tethered attach.
+         * With membarrier the consumer's side supplies the barrier for us: a compiler barrier is
+         * enough here. Without it, a full barrier (which waits for every record store to drain). */
+        if (h->membarrier) {
+                __atomic_signal_fence(__ATOMIC_SEQ_CST);
+                waiters = __atomic_load_n(h->waiters, __ATOMIC_RELAXED);
+        } else {
+                /* A seq_cst RMW is the store-load barrier (and TSan models it). */
+                waiters = __atomic_fetch_add(h->waiters, 0, __ATOMIC_SEQ_CST);
+        }
+        if (waiters)
+                canring_producer_wake(p);
+        return (int)b->count;
+}
 
 /* Reserves, writes and commits one event record. -EAGAIN on back-pressure as for reserve. */
 int canring_producer_event(struct canring_producer *p, unsigned ring, unsigned channel,

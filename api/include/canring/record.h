@@ -26,6 +26,31 @@ extern "C" {
 
 #define CANRING_SLOT_SIZE 64 /* bytes of ring per slot */
 
+/*
+ * Internal to the inline fast paths of producer.h and consumer.h (and the library): acquire and
+ * release fences. ThreadSanitizer does not model fences (GCC rejects them under
+ * -fsanitize=thread); every shared access the library races on is atomic, so TSan has nothing to
+ * report about them, and a compiler barrier keeps the program order that x86 (TSO) then preserves
+ * for loads-before-loads and stores-before-stores. Normal builds use the real fences.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define CANRING_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CANRING_TSAN 1
+#endif
+#endif
+/* Internal: the fast paths are always inline; their external definitions are the library's. */
+#define CANRING_INLINE inline __attribute__((always_inline))
+
+#ifdef CANRING_TSAN
+#define CANRING_FENCE_ACQUIRE() __atomic_signal_fence(__ATOMIC_ACQUIRE)
+#define CANRING_FENCE_RELEASE() __atomic_signal_fence(__ATOMIC_RELEASE)
+#else
+#define CANRING_FENCE_ACQUIRE() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define CANRING_FENCE_RELEASE() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+
 /* What a record holds (struct canring_record.kind). */
 enum canring_kind {
         CANRING_KIND_PAD = 0,     /* filler that keeps FD records 2-slot aligned; never returned */
