@@ -301,6 +301,7 @@ int canring_consumer_attach(const char *name, const struct canring_consumer_opti
                 cr->shm = canring_ring_at(base, h.rings_off, h.ring_stride, i);
                 cr->data = canring_ring_data((struct canring_shm_ring *)cr->shm);
                 cr->slot = &s->ring[i];
+                cr->next = &c->ring[k == nr ? 0 : k]; /* k is already this ring's index + 1 */
                 cr->shm_tail = &cr->shm->tail;
                 cr->shm_intent = &cr->shm->intent;
                 cr->slot_head = &cr->slot->head;
@@ -356,7 +357,7 @@ static int settle(struct canring_consumer *c);
 int canring_consumer_read_slow(struct canring_consumer *c, const struct canring_record **recs,
                                unsigned max)
 {
-        unsigned k = c->hot.rr;
+        unsigned k = (unsigned)(c->hot.cur - c->ring);
 
         if (c->hot.bcount)
                 return -EALREADY;
@@ -403,7 +404,6 @@ int canring_consumer_read_slow(struct canring_consumer *c, const struct canring_
                 c->hot.bring = cr;
                 c->hot.bslots = pos - start;
                 c->hot.bcount = n; /* held if n > 0 */
-                c->hot.rr = k;
                 c->hot.cur = &c->ring[k];
                 if (n)
                         return (int)n;

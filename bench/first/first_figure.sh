@@ -2,7 +2,10 @@
 # The first end-to-end figure (docs/benchmarks.md): on one interface at full blast, the same
 # N 8-byte frames (cangen -g 0) offered to each receiver in turn:
 #   canring   canring run + one C API consumer (canring-check, waking with 1 ms coalescing;
-#             COALESCE_US=0 for none); CPU = the service's during the traffic + the consumer's
+#             COALESCE_US=0 for none); CPU = the service's during the traffic + the consumer's.
+#             CONSUMER=e2e: bench/e2e's e2e-consumer instead (the harness's reader: counts and
+#             touches every record, checks nothing); the service and it then idle 3 s after the
+#             traffic, as canring-check's --idle-ms 3000 makes them
 #   candump   candump -d -L to a file on tmpfs (the lines it wrote are what it received)
 #   recvmsg   epoll + recvmsg, one frame a call (bench/first/recv_loop)
 #   recvmmsg  recvmmsg, 64 frames a call, 8 MiB buffer (bench/first/recv_loop)
@@ -17,6 +20,7 @@ REPS=${2:-3}
 IF=${E2E_IF:-vcan0}
 canring=$CANRING_BUILD/tools/canring
 check=$CANRING_BUILD/tests/integration/canring-check
+e2e_consumer=$CANRING_BUILD/bench/e2e/e2e-consumer
 loop=$CANRING_BUILD/bench/first/recv_loop
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -34,8 +38,13 @@ run_canring() {
 	local svc=$! i
 	for i in $(seq 100); do [ -e /dev/shm/canring.e2e ] && break; sleep 0.05; done
 	sleep 0.3
-	{ time "$check" --segment e2e --frames "$N" --channels "$IF" --idle-ms 3000 \
-		--coalesce-us "${COALESCE_US:-1000}" >"$tmp/check.out" 2>&1; } 2>"$tmp/check.time" &
+	if [ "${CONSUMER:-check}" = e2e ]; then
+		{ time "$e2e_consumer" --segment e2e --coalesce-us "${COALESCE_US:-1000}" \
+			>"$tmp/check.out" 2>&1; } 2>"$tmp/check.time" &
+	else
+		{ time "$check" --segment e2e --frames "$N" --channels "$IF" --idle-ms 3000 \
+			--coalesce-us "${COALESCE_US:-1000}" >"$tmp/check.out" 2>&1; } 2>"$tmp/check.time" &
+	fi
 	local chk=$!
 	sleep 0.3
 	# The service's CPU during the traffic only: its start-up (the io_uring feature probe,
@@ -43,13 +52,25 @@ run_canring() {
 	local svc_cpu0 svc_cpu
 	svc_cpu0=$(cpu_of $svc)
 	offer
-	wait $chk
-	svc_cpu=$(awk "BEGIN {print $(cpu_of $svc) - $svc_cpu0}")
-	kill -INT $svc
+	if [ "${CONSUMER:-check}" = e2e ]; then
+		sleep 3 # as canring-check's --idle-ms: the service and the reader idle for 3 s
+		svc_cpu=$(awk "BEGIN {print $(cpu_of $svc) - $svc_cpu0}")
+		kill -INT $svc
+		wait $chk
+	else
+		wait $chk
+		svc_cpu=$(awk "BEGIN {print $(cpu_of $svc) - $svc_cpu0}")
+		kill -INT $svc
+	fi
 	wait $svc
 	local got sock u s
-	got=$(sed -n "s/^$IF frames=\([0-9]*\).*/\1/p" "$tmp/check.out")
-	sock=$(sed -n "s/^$IF .*socket_drops=\([0-9]*\).*/\1/p" "$tmp/check.out")
+	if [ "${CONSUMER:-check}" = e2e ]; then
+		got=$(sed -n 's/.*\],"received":\([0-9]*\),"socket_drops":\([0-9]*\).*/\1/p' "$tmp/check.out")
+		sock=$(sed -n 's/.*\],"received":\([0-9]*\),"socket_drops":\([0-9]*\).*/\2/p' "$tmp/check.out")
+	else
+		got=$(sed -n "s/^$IF frames=\([0-9]*\).*/\1/p" "$tmp/check.out")
+		sock=$(sed -n "s/^$IF .*socket_drops=\([0-9]*\).*/\1/p" "$tmp/check.out")
+	fi
 	read -r u s <"$tmp/check.time"
 	echo "canring ${got:-0} ${sock:-0} $(awk "BEGIN {print $svc_cpu + $u + $s}") service=$svc_cpu consumer=$(awk "BEGIN {print $u + $s}")"
 }

@@ -24,6 +24,8 @@
 #define ENGINE_RX_DEFAULT_BUFS         1024u  /* 256 KiB of buffers */
 #define ENGINE_RX_DEFAULT_PAUSE_NS     1000000u   /* back-pressure pause before a retry: 1 ms */
 #define ENGINE_RX_DEFAULT_DROP_POLL_NS 100000000u /* socket drop counter poll: 100 ms */
+#define ENGINE_RX_DEFAULT_COALESCE_NS  500000u    /* completion coalescing: 0.5 ms */
+#define ENGINE_RX_COALESCE_OFF         UINT64_MAX /* coalesce_ns: no coalescing */
 
 /*
  * The sink: receives n >= 1 frames in per-channel arrival order and returns how many it accepted
@@ -42,8 +44,10 @@ struct engine_rx_config {
         unsigned batch_max;    /* most frames per sink call; 0 = nbufs */
         uint64_t pause_ns;     /* back-pressure pause, ns; 0 = ENGINE_RX_DEFAULT_PAUSE_NS */
         uint64_t drop_poll_ns; /* SO_MEMINFO drop poll period; 0 = ENGINE_RX_DEFAULT_DROP_POLL_NS */
-        /* While frames flow, wait up to this long for a batch of completions instead of waking
-         * for each (fewer system calls per frame, at most this much more latency); 0 = off. */
+        /* While frames flow, sleep this long after each batch before waiting again, so that the
+         * next wake-up collects what the sockets received meanwhile (fewer wake-ups and system
+         * calls per frame; frames of a burst wait at most this much longer; an isolated frame is
+         * handed on at once). 0 = ENGINE_RX_DEFAULT_COALESCE_NS; ENGINE_RX_COALESCE_OFF = off. */
         uint64_t coalesce_ns;
         bool pin_cpu; /* pin the loop thread to cpu */
         int cpu;      /* CPU number when pin_cpu */

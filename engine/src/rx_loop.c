@@ -9,12 +9,14 @@
 #include "engine_rx_loop.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <linux/sock_diag.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -28,7 +30,7 @@
 
 /* user_data: op in bits 56..63, socket generation in 16..47, channel in 0..15. The generation
  * tells completions of a replaced socket from those of its successor. */
-enum { UD_RECV = 1, UD_CANCEL = 2, UD_WAKE = 3 };
+enum { UD_RECV = 1, UD_CANCEL = 2, UD_WAKE = 3, UD_TIMER = 4 };
 
 static uint64_t ud_make(unsigned op, uint32_t gen, unsigned ch)
 {
@@ -44,6 +46,8 @@ struct rx_chan {
         bool failed;         /* parked after ERR_STREAK_MAX errors */
         bool rearm_due;      /* the kernel ended the recvmsg on its own: next arm is a re-arm */
         bool refused;        /* the sink refused this channel in the current offer_split() */
+        bool seen;           /* a frame of the current socket came since the last drop poll */
+        bool seen_prev;      /* ... and in the poll period before */
         uint32_t nheld;      /* frames of this channel in rx->held */
         uint32_t last_ovfl;  /* last SO_RXQ_OVFL value seen on the current socket */
         uint32_t err_streak; /* consecutive error completions */
@@ -60,8 +64,7 @@ struct engine_rx {
         unsigned nbufs, batch_max;
         uint64_t pause_ns;
         uint64_t drop_poll_ns;
-        uint64_t coalesce_ns; /* completion coalescing while active; 0 = off */
-        bool active;          /* the last wait brought completions */
+        uint64_t coalesce_ns; /* linger before the next wait while frames flow; 0 = off */
 
         unsigned char *bufs;          /* nbufs * ENGINE_RX_BUF_SIZE */
         struct io_uring_buf_ring *br; /* page-aligned, shared with the kernel */
@@ -80,12 +83,16 @@ struct engine_rx {
         int efd;           /* eventfd: stop and socket requests wake the loop through it */
         uint64_t wake_buf; /* target of the eventfd read */
         bool wake_armed;
+        int tfd;            /* timerfd: ticks every drop_poll_ns, read through the ring */
+        uint64_t timer_buf; /* target of the timerfd read */
+        bool timer_armed;
+        bool poll_due;     /* the timer ticked: poll the drop counters this iteration */
+        unsigned nframes;  /* frames reaped in this iteration */
         unsigned inflight; /* recv multishots in flight, every generation */
         bool dirty;        /* some channel may need arming */
         bool stopping;
         int fatal;          /* fatal sink error: drain and discard */
         uint64_t resume_at; /* CLOCK_MONOTONIC ns of the next retry of held frames; 0 = none */
-        uint64_t drops_at;  /* CLOCK_MONOTONIC ns of the next socket drop-counter poll */
 
         int stop_req;    /* atomic: engine_rx_stop() was called */
         int req_pending; /* atomic: req[] has entries */
@@ -167,8 +174,11 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         rx->batch_max = cfg->batch_max ? cfg->batch_max : nbufs;
         rx->pause_ns = cfg->pause_ns ? cfg->pause_ns : ENGINE_RX_DEFAULT_PAUSE_NS;
         rx->drop_poll_ns = cfg->drop_poll_ns ? cfg->drop_poll_ns : ENGINE_RX_DEFAULT_DROP_POLL_NS;
-        rx->coalesce_ns = cfg->coalesce_ns;
+        rx->coalesce_ns = cfg->coalesce_ns == ENGINE_RX_COALESCE_OFF ? 0
+                          : cfg->coalesce_ns                         ? cfg->coalesce_ns
+                                             : ENGINE_RX_DEFAULT_COALESCE_NS;
         rx->efd = -1;
+        rx->tfd = -1;
         rx->br = MAP_FAILED;
 
         /* aligned_alloc wants a size that is a multiple of the alignment */
@@ -200,6 +210,11 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
                 ret = -errno;
                 goto err;
         }
+        rx->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (rx->tfd < 0) {
+                ret = -errno;
+                goto err;
+        }
         ret = pthread_mutex_init(&rx->req_lock, NULL);
         if (ret) {
                 ret = -ret;
@@ -210,6 +225,8 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         *out = rx;
         return 0;
 err:
+        if (rx->tfd >= 0)
+                close(rx->tfd);
         if (rx->efd >= 0)
                 close(rx->efd);
         free(rx->recycle);
@@ -235,6 +252,7 @@ void engine_rx_destroy(struct engine_rx *rx)
                         close(rx->ch[i].fd);
         }
         pthread_mutex_destroy(&rx->req_lock);
+        close(rx->tfd);
         close(rx->efd);
         free(rx->recycle);
         free(rx->held);
@@ -336,6 +354,16 @@ static void arm_wake(struct engine_rx *rx)
         rx->wake_armed = true;
 }
 
+static void arm_timer(struct engine_rx *rx)
+{
+        struct io_uring_sqe *sqe = get_sqe(rx);
+        if (!sqe)
+                return;
+        io_uring_prep_read(sqe, rx->tfd, &rx->timer_buf, sizeof(rx->timer_buf), 0);
+        io_uring_sqe_set_data64(sqe, ud_make(UD_TIMER, 0, 0));
+        rx->timer_armed = true;
+}
+
 /* Arms every channel that has a socket and no recvmsg, unless every buffer is held (then an arm
  * would only fail with ENOBUFS again and again). */
 static void arm_channels(struct engine_rx *rx)
@@ -370,6 +398,7 @@ static void install(struct engine_rx *rx, unsigned ch, int fd)
         c->fd = fd;
         c->gen++;
         c->last_ovfl = 0; /* SO_RXQ_OVFL counts per socket, from 0 */
+        c->seen = c->seen_prev = false;
         c->err_streak = 0;
         c->failed = false;
         if (fd >= 0)
@@ -442,8 +471,11 @@ static void on_frame(struct engine_rx *rx, unsigned ch, bool current, uint16_t b
                 c->last_ovfl = m.ovfl;
                 STAT_ADD(c->st.kernel_drops, f.rxq_ovfl_delta);
         }
-        if (current)
+        if (current) {
                 c->err_streak = 0;
+                c->seen = true;
+        }
+        rx->nframes++;
         if (c->paused) {
                 /* Behind held frames of its channel: keeps per-channel order. */
                 rx->held[rx->nheld++] = f;
@@ -487,6 +519,14 @@ static void on_recv_cqe(struct engine_rx *rx, const struct io_uring_cqe *cqe)
         chan_state(c);
 }
 
+static void on_timer_cqe(struct engine_rx *rx)
+{
+        rx->timer_armed = false;
+        rx->poll_due = true;
+        if (!rx->stopping)
+                arm_timer(rx);
+}
+
 static void on_wake_cqe(struct engine_rx *rx)
 {
         rx->wake_armed = false;
@@ -506,18 +546,26 @@ static void on_wake_cqe(struct engine_rx *rx)
  */
 static void poll_drops(struct engine_rx *rx)
 {
-        uint64_t now = now_ns();
-
-        if (now < rx->drops_at)
+        if (!rx->poll_due)
                 return;
-        rx->drops_at = now + rx->drop_poll_ns;
+        rx->poll_due = false;
         for (unsigned ch = 0; ch < rx->cfg.nchannels; ch++) {
                 struct rx_chan *c = &rx->ch[ch];
                 uint32_t mem[SK_MEMINFO_VARS];
                 socklen_t len = sizeof(mem);
                 struct engine_rx_frame f;
+                /* Only a full receive queue drops (CAN_RAW has no other reason that counts), and a
+                 * full queue that the loop reads delivers frames after the drop. While frames keep
+                 * coming, those queued after a drop carry the new count (SO_RXQ_OVFL); so a socket
+                 * that is read needs the poll only once it went quiet (frames in the last period,
+                 * none in this one). One that is not read (paused, parked, not armed) is polled
+                 * every period. This keeps the poll from costing a system call per channel and
+                 * period while every channel is busy. */
+                bool due = c->paused || c->failed || !c->armed || (c->seen_prev && !c->seen);
 
-                if (c->fd < 0 || getsockopt(c->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
+                c->seen_prev = c->seen;
+                c->seen = false;
+                if (c->fd < 0 || !due || getsockopt(c->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
                     len <= SK_MEMINFO_DROPS * sizeof(uint32_t) ||
                     (int32_t)(mem[SK_MEMINFO_DROPS] - c->last_ovfl) <= 0)
                         continue;
@@ -552,6 +600,9 @@ static void reap(struct engine_rx *rx)
                         break;
                 case UD_WAKE:
                         on_wake_cqe(rx);
+                        break;
+                case UD_TIMER:
+                        on_timer_cqe(rx);
                         break;
                 default: /* cancel results and liburing's own timeouts: nothing to do */
                         break;
@@ -715,6 +766,13 @@ static void begin_stop(struct engine_rx *rx)
                         io_uring_sqe_set_data64(sqe, ud_make(UD_CANCEL, 0, 0));
                 }
         }
+        if (rx->timer_armed) {
+                struct io_uring_sqe *sqe = get_sqe(rx);
+                if (sqe) {
+                        io_uring_prep_cancel64(sqe, ud_make(UD_TIMER, 0, 0), 0);
+                        io_uring_sqe_set_data64(sqe, ud_make(UD_CANCEL, 0, 0));
+                }
+        }
 }
 
 static int setup_ring(struct engine_rx *rx, const struct engine_features *f, char *err,
@@ -776,31 +834,17 @@ static int pin(struct engine_rx *rx, char *err, size_t errlen)
         return 0;
 }
 
+/*
+ * Submits what is queued and waits for at least one completion. The periodic work (the drop
+ * counter poll) comes as a timerfd completion, so the wait needs no timeout and the loop reads no
+ * clock, unless held frames wait for their retry.
+ */
 static int wait_cqes(struct engine_rx *rx)
 {
         struct io_uring_cqe *cqe;
         struct __kernel_timespec ts, *tsp = NULL;
-        unsigned wait_nr = 1;
 
-        if (!rx->stopping) {
-                /* Wake for the drop-counter poll, and for the retry of held frames. */
-                uint64_t now = now_ns();
-                uint64_t until = rx->drops_at;
-                if (rx->nheld && !rx->fatal && rx->resume_at < until)
-                        until = rx->resume_at;
-                /* Coalescing: while frames flow, wait for a batch's worth of completions or
-                 * coalesce_ns, whichever comes first, rather than waking for every frame. An
-                 * idle loop (the last wait brought nothing) waits for one completion only. */
-                if (rx->coalesce_ns && rx->active) {
-                        wait_nr = rx->batch_max < 64 ? rx->batch_max : 64;
-                        if (now + rx->coalesce_ns < until)
-                                until = now + rx->coalesce_ns;
-                }
-                uint64_t left = until > now ? until - now : 0;
-                ts.tv_sec = (long long)(left / 1000000000u);
-                ts.tv_nsec = (long long)(left % 1000000000u);
-                tsp = &ts;
-        } else if (rx->nheld && !rx->fatal) {
+        if (rx->nheld && !rx->fatal) {
                 uint64_t now = now_ns();
                 uint64_t left = rx->resume_at > now ? rx->resume_at - now : 0;
                 ts.tv_sec = (long long)(left / 1000000000u);
@@ -808,10 +852,35 @@ static int wait_cqes(struct engine_rx *rx)
                 tsp = &ts;
         }
         STAT_ADD(rx->st.iterations, 1);
-        int ret = io_uring_submit_and_wait_timeout(&rx->ring, &cqe, wait_nr, tsp, NULL);
+        int ret = io_uring_submit_and_wait_timeout(&rx->ring, &cqe, 1, tsp, NULL);
         if (ret == -ETIME || ret == -EINTR || ret == -EAGAIN || ret == -EBUSY)
                 return 0;
         return ret < 0 ? ret : 0;
+}
+
+/*
+ * Completion coalescing. With DEFER_TASKRUN the kernel wakes a waiting loop as soon as one socket
+ * has data, whatever the wait's min_complete, so a loop that is always waiting pays one wake-up and
+ * one io_uring_enter per few frames. A loop that is not waiting leaves the sockets' receive work
+ * queued (one task-work item per socket, however many frames arrive) and the next io_uring_enter
+ * drains every socket in one go. So after an iteration that brought frames, but not so many that
+ * the loop is behind, the thread sleeps for coalesce_ns before it waits again. An isolated frame is
+ * still handed on at once (the sleep comes after it); frames of a burst wait at most coalesce_ns
+ * longer. Nothing is lost meanwhile: frames queue in the sockets' receive buffers.
+ */
+static void linger(struct engine_rx *rx)
+{
+        /* Not when there is something to submit (a cancel, an arm, a socket change must not wait)
+         * or to retry, nor when the loop is behind or stopping. */
+        if (!rx->coalesce_ns || !rx->nframes || rx->nframes >= rx->nbufs / 2 || rx->stopping ||
+            rx->nheld || rx->dirty || io_uring_sq_ready(&rx->ring))
+                return;
+        struct timespec ts = {.tv_sec = (time_t)(rx->coalesce_ns / 1000000000u),
+                              .tv_nsec = (long)(rx->coalesce_ns % 1000000000u)};
+        /* The eventfd stays readable until the loop's read of it runs: a stop or a socket request
+         * that comes meanwhile ends the sleep at once. */
+        struct pollfd pfd = {.fd = rx->efd, .events = POLLIN};
+        ppoll(&pfd, 1, &ts, NULL);
 }
 
 int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
@@ -837,14 +906,26 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
         rx->stopping = false;
         rx->fatal = 0;
         rx->resume_at = 0;
-        rx->drops_at = now_ns() + rx->drop_poll_ns;
+        rx->poll_due = false;
         rx->dirty = true;
+        struct itimerspec its = {
+            .it_interval = {.tv_sec = (time_t)(rx->drop_poll_ns / 1000000000u),
+                            .tv_nsec = (long)(rx->drop_poll_ns % 1000000000u)}};
+        its.it_value = its.it_interval;
+        if (timerfd_settime(rx->tfd, 0, &its, NULL)) {
+                ret = -errno;
+                set_err(err, errlen, "%s: %s", "timerfd_settime", ret);
+                io_uring_unregister_buf_ring(&rx->ring, BGID);
+                io_uring_queue_exit(&rx->ring);
+                return ret;
+        }
         /* A new run gives parked channels another chance. */
         for (unsigned i = 0; i < rx->cfg.nchannels; i++) {
                 rx->ch[i].failed = false;
                 rx->ch[i].err_streak = 0;
         }
         arm_wake(rx);
+        arm_timer(rx);
         apply_requests(rx);
 
         for (;;) {
@@ -852,7 +933,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                 if (!rx->stopping &&
                     (rx->fatal || __atomic_load_n(&rx->stop_req, __ATOMIC_ACQUIRE)))
                         begin_stop(rx);
-                if (rx->stopping && rx->inflight == 0 && !rx->wake_armed)
+                if (rx->stopping && rx->inflight == 0 && !rx->wake_armed && !rx->timer_armed)
                         break;
                 arm_channels(rx);
                 ret = wait_cqes(rx);
@@ -863,15 +944,15 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                         set_fatal(rx, ret);
                         break;
                 }
-                uint64_t cqes_before = rx->st.cqes;
+                rx->nframes = 0;
                 reap(rx);
-                rx->active = rx->st.cqes != cqes_before;
                 poll_drops(rx);
                 sink_batch(rx);
                 retry_held(rx, false);
                 flush_recycle(rx);
                 apply_requests(rx);
                 STAT_SET(rx->st.held, rx->nheld);
+                linger(rx);
         }
 
         /* Everything the kernel delivered has been reaped; one last offer for held frames. */
@@ -887,6 +968,9 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                 c->armed = c->cancel_sent = c->paused = false;
                 chan_state(c);
         }
+        struct itimerspec off;
+        memset(&off, 0, sizeof(off));
+        timerfd_settime(rx->tfd, 0, &off, NULL);
         io_uring_unregister_buf_ring(&rx->ring, BGID);
         io_uring_queue_exit(&rx->ring);
         __atomic_store_n(&rx->stop_req, 0, __ATOMIC_RELAXED);

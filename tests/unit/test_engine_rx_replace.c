@@ -8,14 +8,15 @@
 
 static struct harness_sink s;
 
-/* The loop closes the old receiving end: sends to it then fail with ECONNREFUSED. */
+/* The loop closes the old receiving end: sends to it then fail with ECONNREFUSED. The probe is one
+ * byte, not a frame: one that the old socket still receives before the loop has applied the change
+ * (it may be sleeping to coalesce completions) is counted as malformed, not handed to the sink. */
 static void wait_peer_closed(int tx)
 {
-        struct canfd_frame f;
+        const char probe = 0;
         struct timespec d = {.tv_nsec = 1000000};
-        memset(&f, 0, sizeof(f));
         for (;;) {
-                if (send(tx, &f, CAN_MTU, MSG_DONTWAIT) < 0 && errno == ECONNREFUSED)
+                if (send(tx, &probe, sizeof(probe), MSG_DONTWAIT) < 0 && errno == ECONNREFUSED)
                         return;
                 nanosleep(&d, NULL);
         }

@@ -60,18 +60,19 @@ struct canring_consumer_ring {
         uint64_t *slot_read;
         const struct canring_shm_ring *shm; /* the ring's control block */
         struct canring_shm_slot_ring *slot; /* our cursor in the consumer slot */
+        struct canring_consumer_ring *next; /* the ring read after this one (itself if alone) */
         uint32_t index;                     /* ring index in the segment */
-        uint8_t __pad[12];                  /* 128 bytes: finding a ring's state is a shift */
+        uint8_t __pad[4];                   /* 128 bytes: finding a ring's state is a shift */
 };
 
 /* The start of every struct canring_consumer (same caveat as struct canring_consumer_ring). */
 struct canring_consumer_hot {
         struct canring_consumer_ring *ring;  /* nr entries */
-        struct canring_consumer_ring *cur;   /* &ring[rr] */
+        struct canring_consumer_ring *cur;   /* the ring to look at first */
         struct canring_consumer_ring *bring; /* the held batch (from bring->head): its ring, */
         uint64_t bslots;                     /* its slots, */
         uint32_t bcount;                     /* and its records; 0: no batch is held */
-        uint32_t nr, rr;                     /* rings read; the next one to look at */
+        uint32_t nr;                         /* rings read */
         uint32_t flags;                      /* CANRING_CONSUMER_* */
 };
 
@@ -152,10 +153,7 @@ CANRING_INLINE int canring_consumer_read(struct canring_consumer *c,
         h->bring = cr;
         h->bslots = pos - head;
         h->bcount = n;
-        if (h->nr > 1) {
-                h->rr = h->rr + 1 == h->nr ? 0 : h->rr + 1;
-                h->cur = &h->ring[h->rr];
-        }
+        h->cur = cr->next; /* rings are served in turn (no branch for a single ring) */
         return (int)n;
 }
 

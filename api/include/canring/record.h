@@ -40,8 +40,17 @@ extern "C" {
 #define CANRING_TSAN 1
 #endif
 #endif
-/* Internal: the fast paths are always inline; their external definitions are the library's. */
+/*
+ * Internal: the fast paths are always inline; their external definitions are the library's. C99
+ * `inline` is an inline-only definition; under GNU89 inline semantics (-fgnu89-inline) the same
+ * meaning is spelled `extern inline` with gnu_inline, so a user built that way does not define the
+ * functions a second time.
+ */
+#if defined(__GNUC_GNU_INLINE__) && !defined(__cplusplus)
+#define CANRING_INLINE extern inline __attribute__((always_inline, gnu_inline))
+#else
 #define CANRING_INLINE inline __attribute__((always_inline))
+#endif
 
 #ifdef CANRING_TSAN
 #define CANRING_FENCE_ACQUIRE() __atomic_signal_fence(__ATOMIC_ACQUIRE)
