@@ -74,7 +74,9 @@ static int make_shards(struct canring_service *svc, char *err, size_t errlen)
                     .nchannels = sh->nchannels ? sh->nchannels : 1,
                     .sink = svc_sink,
                     .sink_ctx = sh,
-                    .coalesce_ns = (uint64_t)svc->cfg.coalesce_us * 1000u,
+                    /* --coalesce-us 0 is off; the engine's 0 would be its default. */
+                    .coalesce_ns = svc->cfg.coalesce_us ? (uint64_t)svc->cfg.coalesce_us * 1000u
+                                                        : ENGINE_RX_COALESCE_OFF,
                     .pin_cpu = i < svc->cfg.ncpus,
                     .cpu = i < svc->cfg.ncpus ? svc->cfg.cpus[i] : 0,
                 };

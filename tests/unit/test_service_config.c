@@ -54,7 +54,7 @@ int main(void)
                     "can2,12345678:1FFFFFFF,j", NULL) == 0);
         CHECK(strcmp(cfg.segment, "canring") == 0);
         CHECK(cfg.ring_size == 4u << 20 && cfg.threads == 1 && !cfg.fd && !cfg.own);
-        CHECK(cfg.rcvbuf == 8u << 20 && cfg.coalesce_us == 0);
+        CHECK(cfg.rcvbuf == 8u << 20 && cfg.coalesce_us == 500);
         CHECK(cfg.nchannels == 3);
         CHECK(strcmp(cfg.channels[0].ifname, "vcan0") == 0 && cfg.channels[0].nfilters == 0);
         CHECK(cfg.channels[1].nfilters == 2 && cfg.channels[1].err_mask == 0xFFFFFFFF);
@@ -83,8 +83,10 @@ int main(void)
                      err);
         expect_error("--coalesce-us '200000'",
                      parse(&cfg, err, sizeof(err), "--coalesce-us", "200000", "vcan0", NULL), err);
-        CHECK(parse(&cfg, err, sizeof(err), "--coalesce-us", "500", "vcan0", NULL) == 0 &&
-              cfg.coalesce_us == 500);
+        CHECK(parse(&cfg, err, sizeof(err), "--coalesce-us", "0", "vcan0", NULL) == 0 &&
+              cfg.coalesce_us == 0);
+        CHECK(parse(&cfg, err, sizeof(err), "--coalesce-us", "2000", "vcan0", NULL) == 0 &&
+              cfg.coalesce_us == 2000);
         /* The control socket's permissions and group. */
         CHECK(cfg.control_mode == 0660 && cfg.control_gid == -1);
         CHECK(parse(&cfg, err, sizeof(err), "--control-mode", "0600", "--control-group", "0",
