@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/netlink.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -138,4 +139,73 @@ int canring_if_query(const char *name, struct canring_if_event *ev)
                 err = 0;
         }
         return err;
+}
+
+/* Calls FN for the IFLA_STATS64 of one RTM_NEWLINK message, if it has them. */
+static void parse_stats(const struct nlmsghdr *nh, canring_if_stats_fn fn, void *ctx)
+{
+        const struct ifinfomsg *ifi = NLMSG_DATA(nh);
+        int len = (int)nh->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifi));
+
+        for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+                if (a->rta_type == IFLA_STATS64 &&
+                    RTA_PAYLOAD(a) >= sizeof(struct rtnl_link_stats64)) {
+                        struct rtnl_link_stats64 st;
+
+                        memcpy(&st, RTA_DATA(a), sizeof(st)); /* attributes are 4-byte aligned */
+                        fn(ctx, ifi->ifi_index, &st);
+                        return;
+                }
+        }
+}
+
+int canring_if_stats_dump(canring_if_stats_fn fn, void *ctx)
+{
+        struct {
+                struct nlmsghdr nh;
+                struct ifinfomsg ifi;
+        } req = {
+            .nh = {.nlmsg_len = sizeof(req),
+                   .nlmsg_type = RTM_GETLINK,
+                   .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+                   .nlmsg_seq = 1},
+            .ifi = {.ifi_family = AF_UNSPEC},
+        };
+        static _Thread_local long buf[32768 / sizeof(long)];
+        int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), count = 0, err = 0;
+
+        if (fd < 0)
+                return -errno;
+        if (send(fd, &req, sizeof(req), 0) < 0) {
+                err = -errno;
+                goto out;
+        }
+        for (;;) {
+                ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        err = -errno;
+                        goto out;
+                }
+                for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (unsigned)n);
+                     nh = NLMSG_NEXT(nh, n)) {
+                        if (nh->nlmsg_type == NLMSG_DONE)
+                                goto out;
+                        if (nh->nlmsg_type == NLMSG_ERROR) {
+                                const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+                                err = e->error < 0 ? e->error : -EIO;
+                                goto out;
+                        }
+                        if (nh->nlmsg_type == RTM_NEWLINK) {
+                                parse_stats(nh, fn, ctx);
+                                count++;
+                        }
+                }
+        }
+out:
+        close(fd);
+        return err < 0 ? err : count;
 }

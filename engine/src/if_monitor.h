@@ -42,4 +42,14 @@ int canring_if_monitor_dispatch(struct canring_if_monitor *m, canring_if_event_f
 /* The current state of one interface by name, as an event (change PRESENT or GONE). 0 or -errno. */
 int canring_if_query(const char *name, struct canring_if_event *ev);
 
+struct rtnl_link_stats64;
+typedef void (*canring_if_stats_fn)(void *ctx, int ifindex, const struct rtnl_link_stats64 *st);
+
+/*
+ * Every interface's counters in one RTM_GETLINK dump (IFLA_STATS64): FN once per interface.
+ * One netlink round trip for all channels, where sysfs would take three system calls per file.
+ * Returns the number of interfaces or -errno.
+ */
+int canring_if_stats_dump(canring_if_stats_fn fn, void *ctx);
+
 #endif

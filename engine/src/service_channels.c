@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/can/netlink.h>
+#include <linux/if_link.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -176,54 +177,40 @@ void svc_channels_resync(struct canring_service *svc)
         }
 }
 
-/* The sum of the interface's receive drop counters, or -1 when they cannot be read. */
-static int64_t read_if_drops(const char *ifname)
-{
-        static const char *const names[] = {"rx_dropped", "rx_over_errors", "rx_fifo_errors",
-                                            "rx_missed_errors"};
-        int64_t sum = 0;
-
-        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-                char path[128];
-                unsigned long long v;
-                FILE *f;
-                int ok;
-
-                snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", ifname, names[i]);
-                f = fopen(path, "r");
-                if (!f)
-                        return -1;
-                ok = fscanf(f, "%llu", &v) == 1;
-                fclose(f);
-                if (!ok)
-                        return -1;
-                sum += (int64_t)v;
-        }
-        return sum;
-}
-
-/* Puts growth of the interface's own drop counters into the stream as IF_DROP events. What the
- * counters held when the channel first saw its interface is the baseline; a re-created interface
- * starts its counters from 0 again. */
-static void follow_if_drops(struct canring_service *svc, unsigned ch)
+/* Puts growth of the interface's own drop counters (NOW: rx_dropped + rx_over_errors +
+ * rx_fifo_errors + rx_missed_errors) into the stream as IF_DROP events. What the counters held
+ * when the channel first saw its interface is the baseline; a re-created interface starts its
+ * counters from 0 again. */
+static void follow_if_drops(struct canring_service *svc, unsigned ch, uint64_t now)
 {
         struct svc_channel *c = &svc->channels[ch];
-        int64_t now;
         uint64_t delta;
 
-        if (c->ifindex <= 0 || (now = read_if_drops(c->name)) < 0)
-                return;
         if (!c->if_drops_known) {
                 c->if_drops_known = true;
-                c->if_drops_last = (uint64_t)now;
+                c->if_drops_last = now;
                 return;
         }
-        delta =
-            (uint64_t)now >= c->if_drops_last ? (uint64_t)now - c->if_drops_last : (uint64_t)now;
-        c->if_drops_last = (uint64_t)now;
+        delta = now >= c->if_drops_last ? now - c->if_drops_last : now;
+        c->if_drops_last = now;
         if (delta) {
                 c->if_drops += delta;
                 svc_event(svc, ch, CANRING_EVENT_IF_DROP, delta, c->if_drops, 0);
+        }
+}
+
+/* One interface of the stats dump: the configured channels on it follow its drop counters. */
+static void on_if_stats(void *ctx, int ifindex, const struct rtnl_link_stats64 *st)
+{
+        struct canring_service *svc = ctx;
+        uint64_t drops =
+            st->rx_dropped + st->rx_over_errors + st->rx_fifo_errors + st->rx_missed_errors;
+
+        for (unsigned ch = 0; ch < svc->nconfigured; ch++) {
+                const struct svc_channel *c = &svc->channels[ch];
+
+                if (!c->spec->any && c->ifindex > 0 && c->ifindex == ifindex)
+                        follow_if_drops(svc, ch, drops);
         }
 }
 
@@ -247,7 +234,7 @@ static void publish_counters(struct canring_service *svc, unsigned ch)
 
 void svc_channels_tick(struct canring_service *svc)
 {
-        /* Interface statistics are files in sysfs: once a second is plenty. */
+        /* Interface drop counters come from one netlink dump for all channels, once a second. */
         bool if_stats = svc->ticks++ % 10 == 0;
 
         for (unsigned ch = 0; ch < svc->nchannels; ch++) {
@@ -264,8 +251,8 @@ void svc_channels_tick(struct canring_service *svc)
                                   c->bus_state, ((uint64_t)info.txerr << 16) | info.rxerr);
                         c->bus_state = (uint32_t)info.state;
                 }
-                if (if_stats && ch < svc->nconfigured && !c->spec->any)
-                        follow_if_drops(svc, ch);
                 publish_counters(svc, ch);
         }
+        if (if_stats)
+                canring_if_stats_dump(on_if_stats, svc); /* unreadable: no IF_DROP this time */
 }
