@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzzes the service's control socket end to end: one real service (a stand-in channel socket on
- * "lo", as in tests/unit/control_test.h) serves every input as one request over a real
+ * Fuzzes the service's control socket end to end: one real service (tests/unit/control_test.h:
+ * a stand-in channel socket on "lo") serves every input as one request over a real
  * connection. Input: byte 0 chooses whether the head's length field is the input's (bit 0 set) or
  * the true payload length; then op, flags and the length field as 3 little-endian uint32, 16
  * bytes of interface name, and the payload. The magic and version are always right, so inputs
@@ -12,9 +12,7 @@
  * interface, so sends, BCM tasks, filters and interface control all fail inside the kernel.
  */
 #include <errno.h>
-#include <net/if.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,66 +21,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "canring/control.h"
-#include "service.h"
+#include "../unit/control_test.h"
 
-static struct canring_service *svc;
+static struct test_service service;
 static int conn = -1;
 static uint32_t seq;
-static char segment[32];
-
-static int standin_open(void *ctx, const struct engine_channel_config *cfg,
-                        struct engine_channel_info *info, char *err, size_t errlen)
-{
-        int sv[2];
-
-        (void)ctx;
-        (void)cfg;
-        if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
-                snprintf(err, errlen, "socketpair: %s", strerror(errno));
-                return -errno;
-        }
-        close(sv[1]);
-        info->ifindex = (int)if_nametoindex("lo");
-        info->mtu = CAN_MTU;
-        return sv[0];
-}
-
-static void *run(void *arg)
-{
-        char err[256];
-
-        (void)arg;
-        canring_service_run(svc, err, sizeof(err));
-        return NULL;
-}
-
-static void start_once(void)
-{
-        static struct canring_service_config cfg;
-        static char dir[] = "/tmp/canring-fuzz.XXXXXX";
-        pthread_t t;
-        char err[512];
-
-        if (svc)
-                return;
-        if (!mkdtemp(dir))
-                abort();
-        setenv("CANRING_SHM_DIR", dir, 1);
-        canring_service_config_init(&cfg);
-        snprintf(segment, sizeof(segment), "fuzz%d", (int)getpid());
-        snprintf(cfg.segment, sizeof(cfg.segment), "%s", segment);
-        cfg.ring_size = 1u << 16;
-        cfg.quiet = true;
-        cfg.nchannels = 1;
-        snprintf(cfg.channels[0].ifname, sizeof(cfg.channels[0].ifname), "lo");
-        if (canring_service_create(&cfg, standin_open, NULL, &svc, err, sizeof(err)) < 0) {
-                fprintf(stderr, "fuzz_control: no service here: %s\n", err);
-                exit(77);
-        }
-        if (pthread_create(&t, NULL, run, NULL))
-                abort();
-}
 
 static void connect_once(void)
 {
@@ -90,8 +33,9 @@ static void connect_once(void)
 
         if (conn >= 0)
                 return;
+        test_service_start(&service); /* the unit tests' service: stand-in channel "lo" */
         conn = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-        if (canring_control_path(segment, sun.sun_path, sizeof(sun.sun_path)) < 0 ||
+        if (canring_control_path(SEGMENT, sun.sun_path, sizeof(sun.sun_path)) < 0 ||
             connect(conn, (struct sockaddr *)&sun, sizeof(sun)) < 0)
                 abort();
 }
@@ -120,7 +64,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         payload = size - HEAD_BYTES;
         if (sizeof(*req) + payload > sizeof(msg))
                 return 0;
-        start_once();
         connect_once();
         memset(req, 0, sizeof(*req));
         req->magic = CANRING_CONTROL_MAGIC;
