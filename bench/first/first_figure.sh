@@ -5,7 +5,8 @@
 #             COALESCE_US=0 for none); CPU = the service's during the traffic + the consumer's.
 #             CONSUMER=e2e: bench/e2e's e2e-consumer instead (the harness's reader: counts and
 #             touches every record, checks nothing); the service and it then idle 3 s after the
-#             traffic, as canring-check's --idle-ms 3000 makes them
+#             traffic, as canring-check's --idle-ms 3000 makes them. SERVICE_ARGS: extra
+#             `canring run` options (e.g. "--coalesce-us 1000")
 #   candump   candump -d -L to a file on tmpfs (the lines it wrote are what it received)
 #   recvmsg   epoll + recvmsg, one frame a call (bench/first/recv_loop)
 #   recvmmsg  recvmmsg, 64 frames a call, 8 MiB buffer (bench/first/recv_loop)
@@ -34,7 +35,8 @@ cpu_of() { # cpu_of PID: user+system seconds of a running process, from /proc
 offer() { cangen "$IF" -g 0 -I i -D i -L 8 -n "$N"; }
 
 run_canring() {
-	"$canring" run --quiet --segment e2e "$IF" &
+	# shellcheck disable=SC2086 # SERVICE_ARGS: extra `canring run` options, word-split on purpose
+	"$canring" run --quiet --segment e2e ${SERVICE_ARGS:-} "$IF" &
 	local svc=$! i
 	for i in $(seq 100); do [ -e /dev/shm/canring.e2e ] && break; sleep 0.05; done
 	sleep 0.3

@@ -42,6 +42,24 @@ static void free_service(struct canring_service *svc)
         free(svc);
 }
 
+/*
+ * Provided buffers for one engine thread: what its channels can bring during one coalescing sleep
+ * at the physical limit of CAN (a saturated 1 Mbit/s bus carries ~21 frames per ms; an `any`
+ * channel counts as every interface it may see), twice over. Running short loses nothing (frames
+ * wait in the socket queues) but ends the multishot receives, which then cost re-arms.
+ */
+static unsigned shard_nbufs(const struct canring_service *svc, const struct svc_shard *sh)
+{
+        uint64_t chans = 0, want, n = ENGINE_RX_DEFAULT_BUFS;
+
+        for (unsigned l = 0; l < sh->nchannels; l++)
+                chans += svc->channels[sh->global[l]].spec->any ? CANRING_SERVICE_ANY_SLOTS : 1;
+        want = 2 * chans * 22 * svc->cfg.coalesce_us / 1000;
+        while (n < want && n < ENGINE_RX_MAX_BUFS)
+                n <<= 1;
+        return (unsigned)n;
+}
+
 /* Channel ch goes to engine thread ch % threads (round-robin sharding). */
 static int make_shards(struct canring_service *svc, char *err, size_t errlen)
 {
@@ -72,6 +90,7 @@ static int make_shards(struct canring_service *svc, char *err, size_t errlen)
                 struct svc_shard *sh = &svc->shards[i];
                 struct engine_rx_config rc_cfg = {
                     .nchannels = sh->nchannels ? sh->nchannels : 1,
+                    .nbufs = shard_nbufs(svc, sh),
                     .sink = svc_sink,
                     .sink_ctx = sh,
                     /* --coalesce-us 0 is off; the engine's 0 would be its default. */

@@ -54,7 +54,7 @@ int main(void)
                     "can2,12345678:1FFFFFFF,j", NULL) == 0);
         CHECK(strcmp(cfg.segment, "canring") == 0);
         CHECK(cfg.ring_size == 4u << 20 && cfg.threads == 1 && !cfg.fd && !cfg.own);
-        CHECK(cfg.rcvbuf == 8u << 20 && cfg.coalesce_us == 500);
+        CHECK(cfg.rcvbuf == 8u << 20 && cfg.coalesce_us == 1000);
         CHECK(cfg.nchannels == 3);
         CHECK(strcmp(cfg.channels[0].ifname, "vcan0") == 0 && cfg.channels[0].nfilters == 0);
         CHECK(cfg.channels[1].nfilters == 2 && cfg.channels[1].err_mask == 0xFFFFFFFF);
