@@ -344,24 +344,26 @@ static void cancel_recv(struct engine_rx *rx, unsigned ch)
         c->cancel_sent = true;
 }
 
-static void arm_wake(struct engine_rx *rx)
+/* A read of the 8-byte counter of an eventfd or timerfd through the ring, completing as KIND. */
+static void arm_counter_read(struct engine_rx *rx, int fd, uint64_t *buf, unsigned kind,
+                             bool *armed)
 {
         struct io_uring_sqe *sqe = get_sqe(rx);
         if (!sqe)
                 return;
-        io_uring_prep_read(sqe, rx->efd, &rx->wake_buf, sizeof(rx->wake_buf), 0);
-        io_uring_sqe_set_data64(sqe, ud_make(UD_WAKE, 0, 0));
-        rx->wake_armed = true;
+        io_uring_prep_read(sqe, fd, buf, sizeof(*buf), 0);
+        io_uring_sqe_set_data64(sqe, ud_make(kind, 0, 0));
+        *armed = true;
+}
+
+static void arm_wake(struct engine_rx *rx)
+{
+        arm_counter_read(rx, rx->efd, &rx->wake_buf, UD_WAKE, &rx->wake_armed);
 }
 
 static void arm_timer(struct engine_rx *rx)
 {
-        struct io_uring_sqe *sqe = get_sqe(rx);
-        if (!sqe)
-                return;
-        io_uring_prep_read(sqe, rx->tfd, &rx->timer_buf, sizeof(rx->timer_buf), 0);
-        io_uring_sqe_set_data64(sqe, ud_make(UD_TIMER, 0, 0));
-        rx->timer_armed = true;
+        arm_counter_read(rx, rx->tfd, &rx->timer_buf, UD_TIMER, &rx->timer_armed);
 }
 
 /* Arms every channel that has a socket and no recvmsg, unless every buffer is held (then an arm
