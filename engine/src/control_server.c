@@ -96,13 +96,17 @@ void svc_control_close(struct canring_service *svc)
 unsigned svc_control_pollfds(struct canring_service *svc, struct pollfd *p)
 {
         struct ctl_server *cs = svc->control;
-        unsigned n = 0;
+        unsigned n = 1, busy = 0;
 
         if (!cs)
                 return 0;
-        p[n++] = (struct pollfd){.fd = cs->listen_fd, .events = POLLIN};
-        for (unsigned i = 0; i < CTL_MAX_CONNS; i++)
+        for (unsigned i = 0; i < CTL_MAX_CONNS; i++) {
                 p[n++] = (struct pollfd){.fd = cs->conns[i].fd, .events = POLLIN};
+                busy += cs->conns[i].fd >= 0;
+        }
+        /* With every slot taken, a pending connection would keep the listening socket readable
+         * and poll() returning at once: leave it in the backlog until a slot frees. */
+        p[0] = (struct pollfd){.fd = busy < CTL_MAX_CONNS ? cs->listen_fd : -1, .events = POLLIN};
         return n;
 }
 

@@ -5,11 +5,13 @@
  * message that is not the protocol at all, where the service hangs up):
  * wrong version, a payload shorter or longer than the head says, an oversized request, an
  * unknown op, an interface that is no channel, frames the service cannot send, a task whose
- * timing is refused (no BCM socket left behind), a filter change the socket refuses.
+ * timing is refused (no BCM socket left behind), a filter change the socket refuses; and more
+ * clients than connection slots (the extra one waits, unspun, and is served once a slot frees).
  */
 #include <poll.h>
 #include <sys/un.h>
 
+#include "control.h"
 #include "control_test.h"
 
 /* Sends a raw request (head + LEN bytes of BODY) on a fresh connection and reads the reply. */
@@ -166,6 +168,42 @@ static void api_cases(void)
         canring_control_close(ctl);
 }
 
+/*
+ * More clients than connection slots: the one past the limit waits in the backlog (the service
+ * does not spin on it meanwhile) and is served as soon as a slot frees.
+ */
+static void full_house(void)
+{
+        struct canring_control *ctl[CTL_MAX_CONNS + 1];
+        struct canring_ctl_hello h;
+        struct timespec nap = {.tv_sec = 0, .tv_nsec = 300000000};
+        struct timespec c0, c1;
+        char err[512];
+        int fd;
+
+        for (int i = 0; i < CTL_MAX_CONNS; i++) {
+                ctl[i] = test_connect();
+                if (canring_control_hello(ctl[i], &h, err, sizeof(err)) < 0)
+                        FAIL("client %d: %s", i, err);
+        }
+        fd = raw_connect(); /* connected in the backlog, not yet accepted */
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+        nanosleep(&nap, NULL);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+        /* CPU time, not wall time: a service spinning on the pending connection burns the whole
+         * nap; an idle one next to nothing. */
+        double busy = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
+        if (busy > 0.15)
+                FAIL("the service used %.3f s of CPU in a 0.3 s nap with a client waiting", busy);
+        canring_control_close(ctl[0]);
+        struct canring_ctl_request q = head(CANRING_CTL_HELLO, "", 0);
+        struct canring_ctl_reply r;
+        expect_reply(raw(fd, &q, NULL, 0, &r), &r, 0, "");
+        close(fd);
+        for (int i = 1; i < CTL_MAX_CONNS; i++)
+                canring_control_close(ctl[i]);
+}
+
 int main(void)
 {
         struct test_service t;
@@ -177,6 +215,7 @@ int main(void)
         test_service_start(&t);
         raw_cases();
         api_cases();
+        full_house();
         test_service_stop(&t);
         printf("PASS: control protocol bad input\n");
         return 0;
