@@ -457,6 +457,22 @@ static int has_data(const struct canring_consumer *c)
         return 0;
 }
 
+/* Slots committed and not yet read, summed over the consumer's rings (a lapped ring counts as
+ * full): how big a batch the next reads will get. */
+static uint64_t pending_slots(const struct canring_consumer *c)
+{
+        uint64_t sum = 0;
+
+        for (unsigned k = 0; k < c->hot.nr; k++) {
+                const struct canring_consumer_ring *cr = &c->ring[k];
+                /* Acquire, as read's load of tail. */
+                uint64_t d = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE) - cr->head;
+
+                sum += d > cr->cap ? cr->cap : d;
+        }
+        return sum;
+}
+
 static int gone_error(int state)
 {
         switch (state) {
@@ -525,8 +541,13 @@ int canring_consumer_wait(struct canring_consumer *c, int timeout_ms)
 
                 if (has_data(c)) {
                         /* Woken for a record or two: linger so that this wake-up collects a
-                         * batch (see canring_consumer_set_coalesce()). */
-                        if (slept && c->coalesce_ns) {
+                         * batch (see canring_consumer_set_coalesce()). Not when the producer
+                         * batched already (canring run commits what it reaped in one go): the
+                         * wake-up has its batch, and lingering would only add latency and, as
+                         * the next commit then finds no one waiting and the sleeps drift apart
+                         * from the commits, more wake-ups. */
+                        if (slept && c->coalesce_ns &&
+                            pending_slots(c) < CANRING_COALESCE_BATCH_SLOTS) {
                                 struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)c->coalesce_ns};
 
                                 nanosleep(&ts, NULL);

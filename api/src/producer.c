@@ -115,7 +115,8 @@ static int publish_name(int fd, const char *path)
         return -EBUSY;
 }
 
-static void init_header(struct canring_shm_header *h, const struct canring_geometry *g)
+static void init_header(struct canring_shm_header *h, const struct canring_geometry *g,
+                        uint32_t cfg_flags)
 {
         h->layout_version = CANRING_LAYOUT_VERSION;
         h->header_size = CANRING_HDR_SIZE;
@@ -134,7 +135,10 @@ static void init_header(struct canring_shm_header *h, const struct canring_geome
         h->created_ns = canring_now_ns(CLOCK_REALTIME);
         h->producer_pid = getpid();
         h->state = CANRING_STATE_RUNNING;
-        h->flags = canring_membarrier_register() == 0 ? CANRING_HDR_MEMBARRIER : 0;
+        h->flags =
+            !(cfg_flags & CANRING_PRODUCER_FENCED_COMMIT) && canring_membarrier_register() == 0
+                ? CANRING_HDR_MEMBARRIER
+                : 0;
         /* Release: everything above is visible to whoever acquires the magic
          * (canring_header_check). */
         __atomic_store_n(&h->magic, CANRING_MAGIC, __ATOMIC_RELEASE);
@@ -149,7 +153,7 @@ int canring_producer_create(const struct canring_producer_config *cfg,
         struct stat st;
         int ret, fd;
 
-        if (!cfg || !out)
+        if (!cfg || !out || (cfg->flags & ~(uint32_t)CANRING_PRODUCER_FENCED_COMMIT))
                 return -EINVAL;
         ret = canring_shm_path(cfg->name, path, sizeof(path));
         if (ret)
@@ -212,7 +216,7 @@ int canring_producer_create(const struct canring_producer_config *cfg,
                 r->tethered_gen = &p->cctl->tethered_gen;
                 r->limit = UINT64_MAX; /* no tethered consumer can exist before the name does */
         }
-        init_header(p->hdr, &g);
+        init_header(p->hdr, &g, cfg->flags);
         p->hot.ring = p->ring;
         p->hot.waiters = &p->cctl->waiters;
         p->hot.nrings = g.nrings;

@@ -988,6 +988,8 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
 static void *thread_main(void *arg)
 {
         struct engine_rx *rx = arg;
+        /* A name in ps/top and /proc/PID/task/TID/comm, so time spent shows per thread. */
+        pthread_setname_np(pthread_self(), "canring-rx");
         rx->thread_ret = engine_rx_run(rx, rx->thread_err, sizeof(rx->thread_err));
         return NULL;
 }

@@ -170,6 +170,10 @@ int canring_service_create(const struct canring_service_config *cfg, engine_chan
         pc.ring_size = cfg->ring_size;
         pc.nchannels = svc->nchannels;
         pc.max_consumers = cfg->max_consumers;
+        /* The engine commits what one iteration reaped in one go and its consumers sleep
+         * between batches: a barrier per batch is cheaper than a membarrier per sleep (lab:
+         * docs/benchmarks.md, "consumer wake-ups"). */
+        pc.flags = CANRING_PRODUCER_FENCED_COMMIT;
         rc = canring_producer_create(&pc, &svc->producer);
         if (rc < 0) {
                 if (rc == -EBUSY)

@@ -2,7 +2,9 @@
 /*
  * In one process: two producer threads (one per ring) and three consumer threads reading both
  * rings: a tethered one checking every record, a busy-polling tethered one, and a lossy one whose
- * loss must be exact. Meant for ThreadSanitizer (label "tsan"); it also runs in other builds.
+ * loss must be exact. Twice: with the default wake-up barrier and with
+ * CANRING_PRODUCER_FENCED_COMMIT. Meant for ThreadSanitizer (label "tsan"); it also runs in other
+ * builds.
  *
  * The lossy reader looks only at sequence numbers (read atomically): reading a record's body
  * while the producer may overwrite it is the race that release() exists to detect, and it is by
@@ -82,10 +84,14 @@ static void *consumer(void *arg)
         return NULL;
 }
 
-int main(void)
+/* One run with the given producer flags: the wake-up protocol's barrier on either side. */
+static void run(uint32_t flags)
 {
-        struct canring_producer_config cfg = {
-            .nrings = NRINGS, .ring_size = 16384, .nchannels = 4, .max_consumers = 4};
+        struct canring_producer_config cfg = {.nrings = NRINGS,
+                                              .ring_size = 16384,
+                                              .nchannels = 4,
+                                              .max_consumers = 4,
+                                              .flags = flags};
         struct reader rd[3] = {
             {.flags = CANRING_CONSUMER_TETHERED, .full_check = 1},
             {.flags = CANRING_CONSUMER_TETHERED | CANRING_CONSUMER_BUSY_POLL, .full_check = 1},
@@ -125,5 +131,11 @@ int main(void)
                 canring_consumer_detach(rd[i].c);
         }
         canring_producer_destroy(prod);
+}
+
+int main(void)
+{
+        run(0);                              /* consumers' membarrier before they sleep */
+        run(CANRING_PRODUCER_FENCED_COMMIT); /* commit's own barrier */
         return 0;
 }

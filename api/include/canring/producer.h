@@ -28,7 +28,18 @@ struct canring_producer_config {
         uint32_t nchannels;     /* channels, 1..CANRING_MAX_CHANNELS */
         uint32_t max_consumers; /* consumer slots, 1..CANRING_MAX_CONSUMERS */
         mode_t mode;            /* file mode of the segment, 0 for 0660 */
+        uint32_t flags;         /* CANRING_PRODUCER_* */
 };
+
+/*
+ * The store-load barrier of the wake-up protocol (commit's tail store, then its look at the
+ * waiter count). By default a sleeping consumer supplies it with membarrier(2) and commit pays
+ * only a compiler barrier: best for a producer that commits record by record. With this flag
+ * commit pays a full barrier itself and consumers make no membarrier call before they sleep
+ * (that call interrupts every core running the producer): best for a producer that commits
+ * large batches to consumers that sleep between them, as canring run does.
+ */
+#define CANRING_PRODUCER_FENCED_COMMIT 0x1
 
 /*
  * Creates the segment and takes ownership of the name. A stale segment of a dead producer is
