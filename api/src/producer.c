@@ -153,7 +153,8 @@ int canring_producer_create(const struct canring_producer_config *cfg,
         struct stat st;
         int ret, fd;
 
-        if (!cfg || !out || (cfg->flags & ~(uint32_t)CANRING_PRODUCER_FENCED_COMMIT))
+        if (!cfg || !out ||
+            (cfg->flags & ~(uint32_t)(CANRING_PRODUCER_FENCED_COMMIT | CANRING_PRODUCER_PREFAULT)))
                 return -EINVAL;
         ret = canring_shm_path(cfg->name, path, sizeof(path));
         if (ret)
@@ -191,6 +192,15 @@ int canring_producer_create(const struct canring_producer_config *cfg,
         }
         p->fd = fd;
         p->size = g.segment_size;
+        /* Every page allocated and mapped before the first write: a file system too small for
+         * the segment shows here (populating a page tmpfs cannot hold fails with EFAULT, where a
+         * write would raise SIGBUS). A kernel before 5.14 (EINVAL) gets its pages as they are
+         * used. */
+        if ((cfg->flags & CANRING_PRODUCER_PREFAULT) &&
+            madvise(p->base, p->size, MADV_POPULATE_WRITE) < 0 && errno != EINVAL) {
+                ret = errno == EFAULT ? -ENOSPC : -errno;
+                goto err_unmap;
+        }
         p->dev = st.st_dev;
         p->ino = st.st_ino;
         p->hdr = p->base;

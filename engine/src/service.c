@@ -174,6 +174,9 @@ int canring_service_create(const struct canring_service_config *cfg, engine_chan
          * between batches: a barrier per batch is cheaper than a membarrier per sleep (lab:
          * docs/benchmarks.md, "consumer wake-ups"). */
         pc.flags = CANRING_PRODUCER_FENCED_COMMIT;
+        /* All the segment's memory now, not page by page on the engine's path during the first
+         * pass of traffic; a full /dev/shm is refused here rather than SIGBUS mid-capture. */
+        pc.flags |= CANRING_PRODUCER_PREFAULT;
         rc = canring_producer_create(&pc, &svc->producer);
         if (rc < 0) {
                 if (rc == -EBUSY)
@@ -181,6 +184,12 @@ int canring_service_create(const struct canring_service_config *cfg, engine_chan
                                  "segment '%s' belongs to a canring service that is still running "
                                  "(one service per segment name; choose another with --segment)",
                                  cfg->segment);
+                else if (rc == -ENOSPC || rc == -ENOMEM)
+                        snprintf(err, errlen,
+                                 "cannot create segment '%s' (%u rings of %u bytes): %s (is the "
+                                 "shared-memory file system full? see --ring-size)",
+                                 cfg->segment, cfg->threads + 1, cfg->ring_size,
+                                 canring_strerror(rc));
                 else
                         snprintf(err, errlen, "cannot create segment '%s': %s", cfg->segment,
                                  canring_strerror(rc));

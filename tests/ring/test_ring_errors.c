@@ -100,7 +100,7 @@ static void test_names_and_sizes(void)
         c.max_consumers = 0;
         CHECK_EQ(canring_producer_create(&c, &p), -ERANGE);
         c.max_consumers = 2;
-        c.flags = CANRING_PRODUCER_FENCED_COMMIT << 1; /* no such flag */
+        c.flags = 0x80000000u; /* no such flag */
         CHECK_EQ(canring_producer_create(&c, &p), -EINVAL);
         CHECK(!exists(rt_name("sizes"))); /* nothing was created */
 }

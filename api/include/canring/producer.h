@@ -40,6 +40,14 @@ struct canring_producer_config {
  * large batches to consumers that sleep between them, as canring run does.
  */
 #define CANRING_PRODUCER_FENCED_COMMIT 0x1
+/*
+ * Allocates and maps every page of the segment at creation instead of on first use: the memory
+ * is committed up front, the producer's first pass through each ring takes no page faults, and
+ * a shared-memory file system too small for the segment fails the creation with -ENOSPC (nothing
+ * is created) instead of raising SIGBUS on a later write. Needs Linux 5.14 (MADV_POPULATE_WRITE);
+ * older kernels fault the pages in as before.
+ */
+#define CANRING_PRODUCER_PREFAULT 0x2
 
 /*
  * Creates the segment and takes ownership of the name. A stale segment of a dead producer is

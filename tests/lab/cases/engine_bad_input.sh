@@ -34,3 +34,13 @@ rc=$?
 echo "$out" | grep -qi "permission denied" || fail "no 'permission denied' in: $out"
 [ -z "$(ls /tmp/locked)" ] || fail "files left in /tmp/locked"
 echo "refused as expected: unprivileged -> $out"
+# Not enough shared memory for the rings: refused at start (not SIGBUS on the first pass), with
+# the reason, and the segment taken back.
+mkdir -p /tmp/smallshm && mount -t tmpfs -o size=1m tmpfs /tmp/smallshm || fail "cannot mount a small tmpfs"
+out=$(CANRING_SHM_DIR=/tmp/smallshm timeout 20 "$CANRING_BIN" run --segment bad --ring-size 4194304 vcan0 2>&1)
+rc=$?
+[ $rc -eq 1 ] || fail "run with a 1 MiB shared-memory file system: exit $rc ($out)"
+echo "$out" | grep -q "cannot create segment 'bad'.*No space left.*full" || fail "no clear message: $out"
+[ -z "$(ls /tmp/smallshm)" ] || fail "files left in /tmp/smallshm: $(ls /tmp/smallshm)"
+umount /tmp/smallshm
+echo "refused as expected: small shared memory -> $out"

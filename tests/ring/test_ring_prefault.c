@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CANRING_PRODUCER_PREFAULT: every page of the segment is resident once creation returns (mincore
+ * of the segment file); without it the rings' data is not. (Creation on a file system too small
+ * for the segment, -ENOSPC, is the lab case engine_bad_input: it needs a tmpfs mount.)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "ring_test.h"
+
+#define RING_BYTES (256 * 1024)
+
+/* Resident pages of the segment file between offsets [from, to). */
+static size_t resident(const char *name, size_t from, size_t to)
+{
+        char path[128];
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        size_t n = (to - from + page - 1) / page, count = 0;
+        unsigned char *vec = malloc(n);
+        int fd;
+        void *m;
+
+        snprintf(path, sizeof(path), "/dev/shm/canring.%s", name);
+        fd = open(path, O_RDONLY);
+        CHECK(fd >= 0 && vec);
+        m = mmap(NULL, to - from, PROT_READ, MAP_SHARED, fd, (off_t)from);
+        CHECK(m != MAP_FAILED);
+        CHECK_EQ(mincore(m, to - from, vec), 0);
+        for (size_t i = 0; i < n; i++)
+                count += vec[i] & 1;
+        munmap(m, to - from);
+        close(fd);
+        free(vec);
+        return count;
+}
+
+/* Creates a segment with the given flags; returns its resident pages, then removes it. */
+static size_t resident_after_create(uint32_t flags)
+{
+        struct canring_producer_config cfg = {.name = rt_name("prefault"),
+                                              .nrings = 2,
+                                              .ring_size = RING_BYTES,
+                                              .nchannels = 1,
+                                              .max_consumers = 1,
+                                              .flags = flags};
+        struct canring_producer *p;
+        struct stat st;
+        char path[128];
+        size_t n;
+
+        CHECK_EQ(canring_producer_create(&cfg, &p), 0);
+        snprintf(path, sizeof(path), "/dev/shm/canring.%s", cfg.name);
+        CHECK_EQ(stat(path, &st), 0);
+        n = resident(cfg.name, 0, (size_t)st.st_size);
+        canring_producer_destroy(p);
+        return n;
+}
+
+/* A kernel without MADV_POPULATE_WRITE (before 5.14) creates the segment lazily. */
+static int populate_supported(void)
+{
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        void *m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        int ok;
+
+        CHECK(m != MAP_FAILED);
+        ok = madvise(m, page, MADV_POPULATE_WRITE) == 0;
+        munmap(m, page);
+        return ok;
+}
+
+int main(void)
+{
+        size_t page = (size_t)sysconf(_SC_PAGESIZE), ring_pages = RING_BYTES / page;
+        size_t lazy = resident_after_create(0);
+        size_t eager = resident_after_create(CANRING_PRODUCER_PREFAULT);
+
+        if (!populate_supported()) {
+                fprintf(stderr, "skip: MADV_POPULATE_WRITE needs Linux 5.14\n");
+                return 77;
+        }
+        /* Without the flag only the metadata written at creation is there; with it, both rings'
+         * data as well. */
+        CHECK(lazy < ring_pages);
+        CHECK(eager >= lazy + 2 * ring_pages);
+        return 0;
+}
