@@ -46,9 +46,9 @@ struct rtnl_link_stats64;
 typedef void (*canring_if_stats_fn)(void *ctx, int ifindex, const struct rtnl_link_stats64 *st);
 
 /*
- * Every interface's counters in one RTM_GETLINK dump (IFLA_STATS64): FN once per interface.
- * One netlink round trip for all channels, where sysfs would take three system calls per file.
- * Returns the number of interfaces or -errno.
+ * Every interface's counters in one RTM_GETSTATS dump (IFLA_STATS_LINK_64 only): FN once per
+ * interface. One netlink round trip for all channels, where sysfs would take three system calls per
+ * file. Returns the number of interfaces or -errno.
  */
 int canring_if_stats_dump(canring_if_stats_fn fn, void *ctx);
 
