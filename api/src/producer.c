@@ -31,7 +31,7 @@ struct canring_producer {
         struct canring_shm_channel *chan;
         struct canring_shm_cctl *cctl;
         uint8_t *slots;
-        uint32_t slot_size, max_consumers, nrings, nchannels;
+        uint32_t slot_size, max_consumers, nchannels; /* (nrings: hot.nrings) */
         dev_t dev;
         ino_t ino;
         char path[PATH_MAX];
@@ -209,7 +209,6 @@ int canring_producer_create(const struct canring_producer_config *cfg,
         p->slots = (uint8_t *)p->base + g.consumers_off + CANRING_CCTL_SIZE;
         p->slot_size = g.slot_size;
         p->max_consumers = g.max_consumers;
-        p->nrings = g.nrings;
         p->nchannels = g.nchannels;
         for (unsigned i = 0; i < g.nrings; i++) {
                 struct canring_producer_ring *r = &p->ring[i];
@@ -298,7 +297,7 @@ int canring_producer_reserve_slow(struct canring_producer *p, unsigned ring, uns
         uint64_t end;
         uint32_t gen;
 
-        if (ring >= p->nrings)
+        if (ring >= p->hot.nrings)
                 return -EINVAL;
         r = &p->ring[ring];
         if (nslots == 0 || nslots > r->max_slots)
@@ -373,7 +372,7 @@ int canring_producer_event(struct canring_producer *p, unsigned ring, unsigned c
 
 uint64_t canring_producer_backpressure(struct canring_producer *p, unsigned ring)
 {
-        return ring < p->nrings ? p->ring[ring].backpressure : 0;
+        return ring < p->hot.nrings ? p->ring[ring].backpressure : 0;
 }
 
 int canring_producer_end(struct canring_producer *p)
@@ -382,7 +381,7 @@ int canring_producer_end(struct canring_producer *p)
 
         if (p->ended)
                 return 0;
-        for (unsigned i = 0; i < p->nrings; i++) {
+        for (unsigned i = 0; i < p->hot.nrings; i++) {
                 struct canring_event ev = {.type = CANRING_EVENT_END_OF_STREAM};
                 int ret;
 

@@ -356,6 +356,16 @@ static void arm_counter_read(struct engine_rx *rx, int fd, uint64_t *buf, unsign
         *armed = true;
 }
 
+/* Cancels the counter read of KIND if it is armed (its completion then clears the flag). */
+static void cancel_counter_read(struct engine_rx *rx, unsigned kind, bool armed)
+{
+        struct io_uring_sqe *sqe = armed ? get_sqe(rx) : NULL;
+        if (!sqe)
+                return;
+        io_uring_prep_cancel64(sqe, ud_make(kind, 0, 0), 0);
+        io_uring_sqe_set_data64(sqe, ud_make(UD_CANCEL, 0, 0));
+}
+
 static void arm_wake(struct engine_rx *rx)
 {
         arm_counter_read(rx, rx->efd, &rx->wake_buf, UD_WAKE, &rx->wake_armed);
@@ -761,20 +771,8 @@ static void begin_stop(struct engine_rx *rx)
         rx->stopping = true;
         for (unsigned i = 0; i < rx->cfg.nchannels; i++)
                 cancel_recv(rx, i);
-        if (rx->wake_armed) {
-                struct io_uring_sqe *sqe = get_sqe(rx);
-                if (sqe) {
-                        io_uring_prep_cancel64(sqe, ud_make(UD_WAKE, 0, 0), 0);
-                        io_uring_sqe_set_data64(sqe, ud_make(UD_CANCEL, 0, 0));
-                }
-        }
-        if (rx->timer_armed) {
-                struct io_uring_sqe *sqe = get_sqe(rx);
-                if (sqe) {
-                        io_uring_prep_cancel64(sqe, ud_make(UD_TIMER, 0, 0), 0);
-                        io_uring_sqe_set_data64(sqe, ud_make(UD_CANCEL, 0, 0));
-                }
-        }
+        cancel_counter_read(rx, UD_WAKE, rx->wake_armed);
+        cancel_counter_read(rx, UD_TIMER, rx->timer_armed);
 }
 
 static int setup_ring(struct engine_rx *rx, const struct engine_features *f, char *err,
@@ -810,6 +808,13 @@ static int setup_ring(struct engine_rx *rx, const struct engine_features *f, cha
                 recycle(rx, (uint16_t)i);
         flush_recycle(rx);
         return 0;
+}
+
+/* Undoes setup_ring(): in-flight requests are cancelled as the ring goes. */
+static void teardown_ring(struct engine_rx *rx)
+{
+        io_uring_unregister_buf_ring(&rx->ring, BGID);
+        io_uring_queue_exit(&rx->ring);
 }
 
 static int pin(struct engine_rx *rx, char *err, size_t errlen)
@@ -917,8 +922,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
         if (timerfd_settime(rx->tfd, 0, &its, NULL)) {
                 ret = -errno;
                 set_err(err, errlen, "%s: %s", "timerfd_settime", ret);
-                io_uring_unregister_buf_ring(&rx->ring, BGID);
-                io_uring_queue_exit(&rx->ring);
+                teardown_ring(rx);
                 return ret;
         }
         /* A new run gives parked channels another chance. */
@@ -973,8 +977,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
         struct itimerspec off;
         memset(&off, 0, sizeof(off));
         timerfd_settime(rx->tfd, 0, &off, NULL);
-        io_uring_unregister_buf_ring(&rx->ring, BGID);
-        io_uring_queue_exit(&rx->ring);
+        teardown_ring(rx);
         __atomic_store_n(&rx->stop_req, 0, __ATOMIC_RELAXED);
 
         if (rx->fatal) {
