@@ -48,7 +48,12 @@ _Static_assert(sizeof(struct canring_producer_ring) == 128, "ring state is 128 b
 /* The external definitions of the inline functions of canring/producer.h (C99 inline). */
 extern inline int canring_producer_reserve(struct canring_producer *p, unsigned ring,
                                            unsigned nslots, struct canring_batch *b);
+extern inline uint32_t canring_producer_publish(const struct canring_producer_hot *h,
+                                                struct canring_producer_ring *r,
+                                                const struct canring_batch *b);
 extern inline int canring_producer_commit(struct canring_producer *p, struct canring_batch *b);
+extern inline int canring_producer_commit_deferred(struct canring_producer *p,
+                                                   struct canring_batch *b);
 
 static uint64_t new_instance_id(void)
 {
@@ -345,6 +350,33 @@ void canring_producer_wake(struct canring_producer *p)
 {
         __atomic_fetch_add(&p->hdr->doorbell, 1, __ATOMIC_SEQ_CST);
         canring_futex_wake(&p->hdr->doorbell);
+}
+
+/* The wake-up a commit of ring r gives: owed ones of r are paid with it. */
+void canring_producer_wake_ring(struct canring_producer *p, struct canring_producer_ring *r)
+{
+        r->woken_tail = r->tail;
+        r->wake_owed = 0;
+        canring_producer_wake(p);
+}
+
+void canring_producer_flush_wake(struct canring_producer *p, unsigned ring)
+{
+        struct canring_producer_ring *r;
+
+        if (ring >= p->hot.nrings)
+                return;
+        r = &p->ring[ring];
+        if (!r->wake_owed)
+                return;
+        /* Relaxed is enough: a consumer that began to wait after the deferred commit's barrier
+         * saw its tail and does not sleep; one that left the wait since needs no wake-up. */
+        if (__atomic_load_n(p->hot.waiters, __ATOMIC_RELAXED))
+                canring_producer_wake_ring(p, r);
+        else {
+                r->woken_tail = r->tail;
+                r->wake_owed = 0;
+        }
 }
 
 int canring_producer_event(struct canring_producer *p, unsigned ring, unsigned channel,

@@ -87,6 +87,7 @@ struct engine_rx {
         uint64_t timer_buf; /* target of the timerfd read */
         bool timer_armed;
         bool poll_due;     /* the timer ticked: poll the drop counters this iteration */
+        bool idle_due;     /* the sink was called since cfg.idle last was */
         unsigned nframes;  /* frames reaped in this iteration */
         unsigned inflight; /* recv multishots in flight, every generation */
         bool dirty;        /* some channel may need arming */
@@ -647,6 +648,7 @@ static int offer(struct engine_rx *rx, struct engine_rx_frame *frames, unsigned 
 {
         int r = rx->cfg.sink(rx->cfg.sink_ctx, frames, n);
 
+        rx->idle_due = true;
         STAT_ADD(rx->st.sink_calls, 1);
         if (n > rx->st.max_batch)
                 STAT_SET(rx->st.max_batch, n);
@@ -841,6 +843,20 @@ static int pin(struct engine_rx *rx, char *err, size_t errlen)
         return 0;
 }
 
+/* The loop is about to sleep: tell the sink (cfg.idle), once per sink call or run of them. */
+static void go_idle(struct engine_rx *rx)
+{
+        if (!rx->idle_due || !rx->cfg.idle)
+                return;
+        rx->idle_due = false;
+        rx->cfg.idle(rx->cfg.sink_ctx);
+}
+
+static bool wait_error(int ret)
+{
+        return ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY;
+}
+
 /*
  * Submits what is queued and waits for at least one completion. The periodic work (the drop
  * counter poll) comes as a timerfd completion, so the wait needs no timeout and the loop reads no
@@ -850,7 +866,22 @@ static int wait_cqes(struct engine_rx *rx)
 {
         struct io_uring_cqe *cqe;
         struct __kernel_timespec ts, *tsp = NULL;
+        int ret;
 
+        if (rx->idle_due && rx->cfg.idle) {
+                /* cfg.idle is for a wait that sleeps. Whether it would is known only once the
+                 * sockets' receive work has run (with DEFER_TASKRUN it runs inside the wait), so
+                 * look first without waiting: the same system call the wait would have been when
+                 * there is something, one more when the loop then sleeps. */
+                ret = io_uring_submit_and_get_events(&rx->ring);
+                if (wait_error(ret))
+                        return ret;
+                if (io_uring_cq_ready(&rx->ring)) {
+                        STAT_ADD(rx->st.iterations, 1);
+                        return 0;
+                }
+                go_idle(rx);
+        }
         if (rx->nheld && !rx->fatal) {
                 uint64_t now = now_ns();
                 uint64_t left = rx->resume_at > now ? rx->resume_at - now : 0;
@@ -859,10 +890,8 @@ static int wait_cqes(struct engine_rx *rx)
                 tsp = &ts;
         }
         STAT_ADD(rx->st.iterations, 1);
-        int ret = io_uring_submit_and_wait_timeout(&rx->ring, &cqe, 1, tsp, NULL);
-        if (ret == -ETIME || ret == -EINTR || ret == -EAGAIN || ret == -EBUSY)
-                return 0;
-        return ret < 0 ? ret : 0;
+        ret = io_uring_submit_and_wait_timeout(&rx->ring, &cqe, 1, tsp, NULL);
+        return wait_error(ret) ? ret : 0;
 }
 
 /*
@@ -887,6 +916,7 @@ static void linger(struct engine_rx *rx)
         /* The eventfd stays readable until the loop's read of it runs: a stop or a socket request
          * that comes meanwhile ends the sleep at once. */
         struct pollfd pfd = {.fd = rx->efd, .events = POLLIN};
+        go_idle(rx);
         ppoll(&pfd, 1, &ts, NULL);
 }
 
@@ -914,6 +944,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
         rx->fatal = 0;
         rx->resume_at = 0;
         rx->poll_due = false;
+        rx->idle_due = false;
         rx->dirty = true;
         struct itimerspec its = {
             .it_interval = {.tv_sec = (time_t)(rx->drop_poll_ns / 1000000000u),
@@ -963,6 +994,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
 
         /* Everything the kernel delivered has been reaped; one last offer for held frames. */
         retry_held(rx, true);
+        go_idle(rx);
         STAT_ADD(rx->st.stop_discarded, rx->nheld);
         for (unsigned i = 0; i < rx->nheld; i++)
                 rx->ch[rx->held[i].channel].nheld = 0;

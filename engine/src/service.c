@@ -93,6 +93,7 @@ static int make_shards(struct canring_service *svc, char *err, size_t errlen)
                     .nbufs = shard_nbufs(svc, sh),
                     .sink = svc_sink,
                     .sink_ctx = sh,
+                    .idle = svc_sink_idle,
                     /* --coalesce-us 0 is off; the engine's 0 would be its default. */
                     .coalesce_ns = svc->cfg.coalesce_us ? (uint64_t)svc->cfg.coalesce_us * 1000u
                                                         : ENGINE_RX_COALESCE_OFF,

@@ -73,6 +73,8 @@ struct canring_service {
 
 /* The engine's sink: publishes a batch of frames into the shard's ring. */
 int svc_sink(void *ctx, const struct engine_rx_frame *frames, unsigned n);
+/* The engine goes to sleep: wakes the readers the sink's deferred commits left asleep. */
+void svc_sink_idle(void *ctx);
 
 /* Opens channel ch's socket and installs it in its engine; 0 or -errno with ERR. */
 int svc_channel_open(struct canring_service *svc, unsigned ch, char *err, size_t errlen);

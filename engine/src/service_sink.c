@@ -2,7 +2,9 @@
 /*
  * The hot path: frames from one engine thread's receive loop become records in that thread's ring.
  * One reservation and one commit (one release store) per batch; nothing allocates; the only
- * system call is the clock read when a frame came without a software timestamp.
+ * system call is the clock read when a frame came without a software timestamp. Commits defer
+ * the readers' wake-up to the moment the engine goes to sleep (svc_sink_idle()), so a busy engine
+ * wakes them once per pause, not once per batch.
  */
 #include <errno.h>
 #include <linux/can.h>
@@ -140,7 +142,14 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
                 if (kind == CANRING_KIND_ERROR)
                         __atomic_store_n(&c->error_frames, c->error_frames + 1, __ATOMIC_RELAXED);
         }
-        return canring_producer_commit(svc->producer, &b) < 0 ? -EIO : (int)n;
+        return canring_producer_commit_deferred(svc->producer, &b) < 0 ? -EIO : (int)n;
+}
+
+void svc_sink_idle(void *ctx)
+{
+        struct svc_shard *sh = ctx;
+
+        canring_producer_flush_wake(sh->svc->producer, sh->index);
 }
 
 int svc_sink(void *ctx, const struct engine_rx_frame *frames, unsigned n)

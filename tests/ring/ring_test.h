@@ -136,7 +136,9 @@ static inline int rt_check(const struct canring_record *r, uint64_t seq)
 }
 
 /* Publishes records seq .. seq+n-1 in one batch; returns 0 or the reserve error. */
-static inline int rt_publish(struct canring_producer *p, unsigned ring, uint64_t first, unsigned n)
+/* Publishes records first..first+n-1 in one batch; deferred: canring_producer_commit_deferred. */
+static inline int rt_publish_as(struct canring_producer *p, unsigned ring, uint64_t first,
+                                unsigned n, int deferred)
 {
         struct canring_batch b;
         unsigned need = 0;
@@ -158,8 +160,13 @@ static inline int rt_publish(struct canring_producer *p, unsigned ring, uint64_t
                              (unsigned long long)(first + i));
                 rt_fill(r);
         }
-        ret = canring_producer_commit(p, &b);
+        ret = deferred ? canring_producer_commit_deferred(p, &b) : canring_producer_commit(p, &b);
         return ret < 0 ? ret : 0;
+}
+
+static inline int rt_publish(struct canring_producer *p, unsigned ring, uint64_t first, unsigned n)
+{
+        return rt_publish_as(p, ring, first, n, 0);
 }
 
 static inline uint64_t rt_now_ns(void)

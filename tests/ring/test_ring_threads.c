@@ -2,9 +2,10 @@
 /*
  * In one process: two producer threads (one per ring) and three consumer threads reading both
  * rings: a tethered one checking every record, a busy-polling tethered one, and a lossy one whose
- * loss must be exact. Twice: with the default wake-up barrier and with
- * CANRING_PRODUCER_FENCED_COMMIT. Meant for ThreadSanitizer (label "tsan"); it also runs in other
- * builds.
+ * loss must be exact. Three times: with the default wake-up barrier, with
+ * CANRING_PRODUCER_FENCED_COMMIT, and with that and deferred wake-ups (commit_deferred, the wake
+ * paid whenever the producer pauses, as canring run's engine does). Meant for ThreadSanitizer
+ * (label "tsan"); it also runs in other builds.
  *
  * The lossy reader looks only at sequence numbers (read atomically): reading a record's body
  * while the producer may overwrite it is the race that release() exists to detect, and it is by
@@ -19,6 +20,7 @@
 static char name[64];
 static uint64_t total; /* records per ring, before the end-of-stream record */
 static struct canring_producer *prod;
+static int deferred; /* commit_deferred, flush_wake when the producer pauses */
 
 static void *producer(void *arg)
 {
@@ -27,9 +29,11 @@ static void *producer(void *arg)
 
         while (seq < total) {
                 unsigned n = total - seq < 16 ? (unsigned)(total - seq) : 16;
-                int ret = rt_publish(prod, ring, seq, n);
+                int ret = rt_publish_as(prod, ring, seq, n, deferred);
 
                 if (ret == -EAGAIN) {
+                        if (deferred)
+                                canring_producer_flush_wake(prod, ring);
                         sched_yield();
                         continue;
                 }
@@ -37,6 +41,8 @@ static void *producer(void *arg)
                         FAIL("publish: %s", canring_strerror(ret));
                 seq += n;
         }
+        if (deferred)
+                canring_producer_flush_wake(prod, ring);
         return NULL;
 }
 
@@ -84,8 +90,9 @@ static void *consumer(void *arg)
         return NULL;
 }
 
-/* One run with the given producer flags: the wake-up protocol's barrier on either side. */
-static void run(uint32_t flags)
+/* One run with the given producer flags (the wake-up protocol's barrier on either side) and
+ * commit kind. */
+static void run(uint32_t flags, int defer)
 {
         struct canring_producer_config cfg = {.nrings = NRINGS,
                                               .ring_size = 16384,
@@ -102,6 +109,7 @@ static void run(uint32_t flags)
         snprintf(name, sizeof(name), "%s", rt_name("threads"));
         cfg.name = name;
         total = rt_records(1000000);
+        deferred = defer;
         CHECK_EQ(canring_producer_create(&cfg, &prod), 0);
         for (int i = 0; i < 3; i++) {
                 struct canring_consumer_options opt = {.flags = rd[i].flags};
@@ -135,7 +143,8 @@ static void run(uint32_t flags)
 
 int main(void)
 {
-        run(0);                              /* consumers' membarrier before they sleep */
-        run(CANRING_PRODUCER_FENCED_COMMIT); /* commit's own barrier */
+        run(0, 0);                              /* consumers' membarrier before they sleep */
+        run(CANRING_PRODUCER_FENCED_COMMIT, 0); /* commit's own barrier */
+        run(CANRING_PRODUCER_FENCED_COMMIT, 1); /* ... and deferred wake-ups */
         return 0;
 }

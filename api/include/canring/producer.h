@@ -107,7 +107,9 @@ struct canring_producer_ring {
         uint32_t refusals; /* consecutive -EAGAIN, to pace liveness checks of tethered consumers */
         uint64_t backpressure;        /* reserve calls refused */
         struct canring_shm_ring *shm; /* the ring's control block */
-        uint8_t __pad[16];            /* 128 bytes: finding a ring's state is a shift */
+        uint64_t woken_tail; /* tail when sleeping consumers last had a wake-up or none slept */
+        uint32_t wake_owed;  /* a deferred commit left sleeping consumers asleep */
+        uint8_t __pad[4];    /* 128 bytes: finding a ring's state is a shift */
 };
 
 /* The start of every struct canring_producer (same caveat as struct canring_producer_ring). */
@@ -121,6 +123,7 @@ struct canring_producer_hot {
 /* Internal: the out-of-line parts of reserve and commit. */
 int canring_producer_reserve_slow(struct canring_producer *p, unsigned ring, unsigned nslots);
 void canring_producer_wake(struct canring_producer *p);
+void canring_producer_wake_ring(struct canring_producer *p, struct canring_producer_ring *r);
 
 /*
  * Reserves nslots slots in a ring (a classic record takes 1, an FD record 2, plus 1 of alignment
@@ -206,18 +209,15 @@ static inline struct canring_record *canring_batch_add(struct canring_batch *b, 
 }
 
 /*
- * Publishes every record added to the batch with one release store; wakes sleeping consumers.
- * Returns the number of records. Inline, as reserve.
+ * Internal: publishes the batch (one release store) and returns how many consumers sleep in a
+ * wait, for commit and commit_deferred.
  */
-CANRING_INLINE int canring_producer_commit(struct canring_producer *p, struct canring_batch *b)
+CANRING_INLINE uint32_t canring_producer_publish(const struct canring_producer_hot *h,
+                                                 struct canring_producer_ring *r,
+                                                 const struct canring_batch *b)
 {
-        const struct canring_producer_hot *h = (const struct canring_producer_hot *)(void *)p;
-        struct canring_producer_ring *r;
         uint32_t waiters;
 
-        if (b->ring >= h->nrings)
-                return -EINVAL;
-        r = &h->ring[b->ring];
         r->tail = b->pos;
         r->seq = b->seq;
         __atomic_store_n(&r->shm_pos[2], b->seq, __ATOMIC_RELAXED); /* statistics only */
@@ -235,10 +235,60 @@ CANRING_INLINE int canring_producer_commit(struct canring_producer *p, struct ca
                 /* A seq_cst RMW is the store-load barrier (and TSan models it). */
                 waiters = __atomic_fetch_add(h->waiters, 0, __ATOMIC_SEQ_CST);
         }
-        if (waiters)
-                canring_producer_wake(p);
+        return waiters;
+}
+
+/*
+ * Publishes every record added to the batch with one release store; wakes sleeping consumers.
+ * Returns the number of records. Inline, as reserve.
+ */
+CANRING_INLINE int canring_producer_commit(struct canring_producer *p, struct canring_batch *b)
+{
+        const struct canring_producer_hot *h = (const struct canring_producer_hot *)(void *)p;
+        struct canring_producer_ring *r;
+
+        if (b->ring >= h->nrings)
+                return -EINVAL;
+        r = &h->ring[b->ring];
+        if (canring_producer_publish(h, r, b))
+                canring_producer_wake_ring(p, r);
         return (int)b->count;
 }
+
+/*
+ * Publishes as canring_producer_commit(), but leaves consumers that sleep in a wait asleep: the
+ * wake-up is owed until canring_producer_flush_wake(), which the producer calls before it goes
+ * idle itself. A producer that commits batch after batch while it is busy (canring run's engine
+ * under load) then wakes its consumers once per pause instead of once per batch; every wake-up
+ * costs the consumer a context switch, and the producer too where the woken consumer preempts
+ * it. A ring that has had CANRING_PRODUCER_DEFER_MAX_PART of its slots committed since its
+ * sleeping consumers were last woken wakes them at once, so a producer that never pauses cannot
+ * keep them from a filling ring. A consumer that is awake sees every commit as before.
+ */
+#define CANRING_PRODUCER_DEFER_MAX_PART 8 /* an eighth of the ring */
+CANRING_INLINE int canring_producer_commit_deferred(struct canring_producer *p,
+                                                    struct canring_batch *b)
+{
+        const struct canring_producer_hot *h = (const struct canring_producer_hot *)(void *)p;
+        struct canring_producer_ring *r;
+
+        if (b->ring >= h->nrings)
+                return -EINVAL;
+        r = &h->ring[b->ring];
+        if (!canring_producer_publish(h, r, b))
+                r->woken_tail = b->pos; /* nobody sleeps: nothing is owed */
+        else if (b->pos - r->woken_tail >= (r->mask + 1) / CANRING_PRODUCER_DEFER_MAX_PART)
+                canring_producer_wake_ring(p, r);
+        else
+                r->wake_owed = 1;
+        return (int)b->count;
+}
+
+/*
+ * Wakes the consumers that deferred commits of this ring left asleep, if any still sleep: one
+ * futex wake at most, nothing when nothing is owed. The ring's writing thread calls it.
+ */
+void canring_producer_flush_wake(struct canring_producer *p, unsigned ring);
 
 /* Reserves, writes and commits one event record. -EAGAIN on back-pressure as for reserve. */
 int canring_producer_event(struct canring_producer *p, unsigned ring, unsigned channel,
