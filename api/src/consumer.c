@@ -308,6 +308,12 @@ int canring_consumer_attach(const char *name, const struct canring_consumer_opti
                 cr->slot_read = &cr->slot->read;
                 cr->cap = h.ring_size / CANRING_SLOT_SIZE;
                 cr->mask = cr->cap - 1;
+                /* The producer allocated the pages already: map them now rather than by a page
+                 * fault per 4 KiB while reading (a kernel before 5.14 refuses: then by faults).
+                 * The whole stride: control block and data, from its page-aligned start. */
+                if (h.flags & CANRING_HDR_PREFAULTED)
+                        (void)madvise((void *)(uintptr_t)cr->shm, h.ring_stride,
+                                      MADV_POPULATE_READ);
                 /* Provisional cursor for a tethered attach: never ahead of where we will start. */
                 cr->head = __atomic_load_n(&cr->shm->tail, __ATOMIC_ACQUIRE);
                 publish_cursor(cr);

@@ -144,6 +144,8 @@ static void init_header(struct canring_shm_header *h, const struct canring_geome
             !(cfg_flags & CANRING_PRODUCER_FENCED_COMMIT) && canring_membarrier_register() == 0
                 ? CANRING_HDR_MEMBARRIER
                 : 0;
+        if (cfg_flags & CANRING_PRODUCER_PREFAULT)
+                h->flags |= CANRING_HDR_PREFAULTED;
         /* Release: everything above is visible to whoever acquires the magic
          * (canring_header_check). */
         __atomic_store_n(&h->magic, CANRING_MAGIC, __ATOMIC_RELEASE);

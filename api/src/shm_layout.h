@@ -29,6 +29,12 @@
  * barrier for both sides, and commit needs no fence of its own.
  */
 #define CANRING_HDR_MEMBARRIER 0x1
+/*
+ * The producer allocated every page of the segment at creation (CANRING_PRODUCER_PREFAULT): a
+ * consumer maps the pages of its rings when it attaches instead of taking a page fault per 4 KiB
+ * on its first pass through them.
+ */
+#define CANRING_HDR_PREFAULTED 0x2
 
 /* Producer state (header.state). */
 #define CANRING_STATE_INIT    0

@@ -532,12 +532,11 @@ static void on_recv_cqe(struct engine_rx *rx, const struct io_uring_cqe *cqe)
         chan_state(c);
 }
 
+/* Re-armed by keep_timer() after the poll, if some channel still needs polling. */
 static void on_timer_cqe(struct engine_rx *rx)
 {
         rx->timer_armed = false;
         rx->poll_due = true;
-        if (!rx->stopping)
-                arm_timer(rx);
 }
 
 static void on_wake_cqe(struct engine_rx *rx)
@@ -595,6 +594,33 @@ static void poll_drops(struct engine_rx *rx)
                         rx->batch[rx->nbatch++] = f;
                 }
         }
+}
+
+/*
+ * The drop poll's timer runs only while some channel may need a poll in a coming period: one that
+ * is not being read (paused, parked, not armed), or one that brought frames in this period or the
+ * last (it may go quiet with drops unreported). A loop whose channels are all armed and have been
+ * quiet for a whole period cannot miss a drop (a socket drops only with a full queue, and a full
+ * queue that is read brings frames first), so it lets the timer go and sleeps until a frame or a
+ * request comes: an idle service does not wake ten times a second. The timerfd keeps running;
+ * the read armed again when frames return completes at once, and the poll that follows finds
+ * those channels busy.
+ */
+static bool timer_wanted(const struct engine_rx *rx)
+{
+        for (unsigned ch = 0; ch < rx->cfg.nchannels; ch++) {
+                const struct rx_chan *c = &rx->ch[ch];
+
+                if (c->fd >= 0 && (c->paused || c->failed || !c->armed || c->seen || c->seen_prev))
+                        return true;
+        }
+        return false;
+}
+
+static void keep_timer(struct engine_rx *rx)
+{
+        if (!rx->timer_armed && !rx->stopping && timer_wanted(rx))
+                arm_timer(rx);
 }
 
 static void reap(struct engine_rx *rx)
@@ -984,6 +1010,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                 rx->nframes = 0;
                 reap(rx);
                 poll_drops(rx);
+                keep_timer(rx);
                 sink_batch(rx);
                 retry_held(rx, false);
                 flush_recycle(rx);

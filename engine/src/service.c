@@ -16,7 +16,11 @@
 #include "engine_features.h"
 #include "service_priv.h"
 
-#define TICK_NS 100000000 /* counters and bus states are refreshed every 100 ms */
+/* Counters and bus states are refreshed every 100 ms; once a tick finds nothing changed (and no
+ * channel is a controller whose bus state can change on its own), every second until something
+ * does: an idle service wakes once a second, not ten times. */
+#define TICK_NS      100000000
+#define IDLE_TICK_NS 1000000000
 
 static void free_service(struct canring_service *svc)
 {
@@ -276,8 +280,15 @@ int canring_service_run(struct canring_service *svc, char *err, size_t errlen)
                 if (p[1].revents && canring_if_monitor_dispatch(
                                         svc->ifmon, svc_channels_on_if_event, svc) == -ENOBUFS)
                         svc_channels_resync(svc); /* netlink overflowed: events were lost */
-                if (p[2].revents && read(svc->timer_fd, &ticks, sizeof(ticks)) > 0)
-                        svc_channels_tick(svc);
+                if (p[2].revents && read(svc->timer_fd, &ticks, sizeof(ticks)) > 0 &&
+                    svc_channels_tick(svc) == svc->tick_slow) {
+                        long ns = svc->tick_slow ? TICK_NS : IDLE_TICK_NS;
+                        struct itimerspec t = {.it_interval = {ns / 1000000000, ns % 1000000000},
+                                               .it_value = {ns / 1000000000, ns % 1000000000}};
+
+                        svc->tick_slow = !svc->tick_slow;
+                        timerfd_settime(svc->timer_fd, 0, &t, NULL);
+                }
                 svc_control_dispatch(svc, p + 3, nctl);
         }
         svc_control_close(svc); /* no request after the end of the stream; tasks end here */

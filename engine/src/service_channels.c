@@ -214,7 +214,8 @@ static void on_if_stats(void *ctx, int ifindex, const struct rtnl_link_stats64 *
         }
 }
 
-static void publish_counters(struct canring_service *svc, unsigned ch)
+/* Publishes channel ch's counters; returns their sum, to tell a tick that changed nothing. */
+static uint64_t publish_counters(struct canring_service *svc, unsigned ch)
 {
         struct svc_channel *c = &svc->channels[ch];
         struct canring_channel_counters k;
@@ -230,13 +231,19 @@ static void publish_counters(struct canring_service *svc, unsigned ch)
             engine_rx_get_chan_stats(svc->shards[c->shard].rx, c->local, &st) == 0)
                 k.socket_drops = st.kernel_drops;
         canring_producer_set_counters(svc->producer, ch, &k);
+        return k.frames + k.error_frames + k.tx_frames + k.socket_drops;
 }
 
-void svc_channels_tick(struct canring_service *svc)
+bool svc_channels_tick(struct canring_service *svc)
 {
-        /* Interface drop counters come from one netlink dump for all channels, once a second. */
-        bool if_stats = svc->ticks++ % 10 == 0;
+        /* Interface drop counters come from one netlink dump for all channels, once a second
+         * (every tick when the timer ticks every second). */
+        unsigned periods = svc->tick_slow ? 10 : 1;
+        bool if_stats = svc->ticks / 10 != (svc->ticks + periods) / 10 || svc->ticks == 0;
+        bool controller = false;
+        uint64_t activity = 0;
 
+        svc->ticks += periods;
         for (unsigned ch = 0; ch < svc->nchannels; ch++) {
                 struct svc_channel *c = &svc->channels[ch];
                 struct canring_ifinfo info;
@@ -251,8 +258,12 @@ void svc_channels_tick(struct canring_service *svc)
                                   c->bus_state, ((uint64_t)info.txerr << 16) | info.rxerr);
                         c->bus_state = (uint32_t)info.state;
                 }
-                publish_counters(svc, ch);
+                controller |= c->bus_state_known;
+                activity += publish_counters(svc, ch);
         }
         if (if_stats)
                 canring_if_stats_dump(on_if_stats, svc); /* unreadable: no IF_DROP this time */
+        bool changed = activity != svc->activity;
+        svc->activity = activity;
+        return changed || controller;
 }

@@ -68,7 +68,9 @@ struct canring_service {
         struct ctl_server *control; /* the control socket (control.h) */
         int stop_fd;                /* eventfd */
         int timer_fd;
-        unsigned ticks; /* timer ticks so far (control thread) */
+        unsigned ticks;    /* 100 ms periods so far (control thread) */
+        bool tick_slow;    /* the timer ticks every second: nothing changed for a tick */
+        uint64_t activity; /* sum of the counters the last tick published */
 };
 
 /* The engine's sink: publishes a batch of frames into the shard's ring. */
@@ -85,8 +87,12 @@ void svc_channels_on_if_event(void *ctx, const struct canring_if_event *ev);
 /* Re-reads the state of every configured channel's interface (start-up, netlink overflow). */
 void svc_channels_resync(struct canring_service *svc);
 
-/* Polls bus states and publishes counters; called by the control thread's timer. */
-void svc_channels_tick(struct canring_service *svc);
+/*
+ * Refreshes bus states and publishes counters; interface drop counters once a second. Returns
+ * whether the control thread should keep ticking fast (every 100 ms): something changed since
+ * the last tick, or a channel is a controller with a bus state, which can change without frames.
+ */
+bool svc_channels_tick(struct canring_service *svc);
 
 /* Publishes the channel's metadata (name, ifindex, flags, bitrate) into the segment. */
 void svc_channel_publish_info(struct canring_service *svc, unsigned ch);
