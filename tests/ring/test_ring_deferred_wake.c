@@ -2,7 +2,7 @@
 /*
  * Deferred wake-ups (canring_producer_commit_deferred()): a deferred commit does not ring the
  * doorbell for a consumer asleep in a wait; canring_producer_flush_wake() does, once; so does a
- * deferred commit once an eighth of the ring was committed since the sleepers were last woken. A
+ * deferred commit once a 32nd of the ring was committed since the sleepers were last woken. A
  * consumer that is awake sees a deferred commit at once, and a flush with nothing owed rings
  * nothing.
  *
@@ -23,7 +23,7 @@
 
 #include "ring_test.h"
 
-#define RING_BYTES 16384 /* 256 slots */
+#define RING_BYTES 65536 /* 1024 slots: the threshold is 32 */
 #define ROUNDS     8     /* 3, and up to 5 repeats of the first */
 
 static struct canring_consumer *consumer;
@@ -161,7 +161,7 @@ int main(void)
         canring_producer_flush_wake(p, 0); /* nothing owed now */
         CHECK_EQ(bell(), before + 1);
 
-        /* Round 2: deferred commits ring on their own once an eighth of the ring (part slots)
+        /* Round 2: deferred commits ring on their own once a 32nd of the ring (part slots)
          * came since the sleeper was last woken. Records go one at a time below the threshold:
          * a classic one takes a slot, an FD one (rt_kind) 2 and maybe a padding slot, so each is
          * counted as 3 at most. */

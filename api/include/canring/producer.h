@@ -265,7 +265,7 @@ CANRING_INLINE int canring_producer_commit(struct canring_producer *p, struct ca
  * sleeping consumers were last woken wakes them at once, so a producer that never pauses cannot
  * keep them from a filling ring. A consumer that is awake sees every commit as before.
  */
-#define CANRING_PRODUCER_DEFER_MAX_PART 8 /* an eighth of the ring */
+#define CANRING_PRODUCER_DEFER_MAX_PART 32 /* a 32nd of the ring */
 CANRING_INLINE int canring_producer_commit_deferred(struct canring_producer *p,
                                                     struct canring_batch *b)
 {
