@@ -142,7 +142,10 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
                 if (kind == CANRING_KIND_ERROR)
                         __atomic_store_n(&c->error_frames, c->error_frames + 1, __ATOMIC_RELAXED);
         }
-        return canring_producer_commit_deferred(svc->producer, &b) < 0 ? -EIO : (int)n;
+        /* --coalesce-us 0 asks for the least latency: every batch wakes the readers at once. */
+        rc = svc->cfg.coalesce_us ? canring_producer_commit_deferred(svc->producer, &b)
+                                  : canring_producer_commit(svc->producer, &b);
+        return rc < 0 ? -EIO : (int)n;
 }
 
 void svc_sink_idle(void *ctx)
