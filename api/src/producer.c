@@ -374,11 +374,9 @@ void canring_producer_flush_wake(struct canring_producer *p, unsigned ring)
         /* Relaxed is enough: a consumer that began to wait after the deferred commit's barrier
          * saw its tail and does not sleep; one that left the wait since needs no wake-up. */
         if (__atomic_load_n(p->hot.waiters, __ATOMIC_RELAXED))
-                canring_producer_wake_ring(p, r);
-        else {
-                r->woken_tail = r->tail;
-                r->wake_owed = 0;
-        }
+                canring_producer_wake(p);
+        r->woken_tail = r->tail;
+        r->wake_owed = 0;
 }
 
 int canring_producer_event(struct canring_producer *p, unsigned ring, unsigned channel,

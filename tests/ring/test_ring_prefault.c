@@ -26,7 +26,7 @@ static size_t resident(const char *name, size_t from, size_t to)
         int fd;
         void *m;
 
-        snprintf(path, sizeof(path), "/dev/shm/canring.%s", name);
+        CHECK_EQ(canring_shm_path(name, path, sizeof(path)), 0);
         fd = open(path, O_RDONLY);
         CHECK(fd >= 0 && vec);
         m = mmap(NULL, to - from, PROT_READ, MAP_SHARED, fd, (off_t)from);
@@ -86,7 +86,7 @@ static size_t resident_after_create(uint32_t flags, size_t *consumer_kib)
         size_t n;
 
         CHECK_EQ(canring_producer_create(&cfg, &p), 0);
-        snprintf(path, sizeof(path), "/dev/shm/canring.%s", cfg.name);
+        CHECK_EQ(canring_shm_path(cfg.name, path, sizeof(path)), 0);
         CHECK_EQ(stat(path, &st), 0);
         n = resident(cfg.name, 0, (size_t)st.st_size);
         CHECK_EQ(canring_consumer_attach(cfg.name, NULL, &c), 0);
