@@ -244,9 +244,17 @@ static void stop_engines(struct canring_service *svc, unsigned started)
                 engine_rx_stop(svc->shards[i].rx);
 }
 
+/* The control thread's timer ticks every ns from now on. */
+static void set_tick(struct canring_service *svc, long ns)
+{
+        struct itimerspec t = {.it_interval = {ns / 1000000000, ns % 1000000000},
+                               .it_value = {ns / 1000000000, ns % 1000000000}};
+
+        timerfd_settime(svc->timer_fd, 0, &t, NULL);
+}
+
 int canring_service_run(struct canring_service *svc, char *err, size_t errlen)
 {
-        struct itimerspec tick = {.it_interval = {0, TICK_NS}, .it_value = {0, TICK_NS}};
         unsigned started = 0;
         int rc = 0;
 
@@ -258,7 +266,7 @@ int canring_service_run(struct canring_service *svc, char *err, size_t errlen)
                         break;
                 }
         }
-        timerfd_settime(svc->timer_fd, 0, &tick, NULL);
+        set_tick(svc, TICK_NS);
         while (rc == 0) {
                 struct pollfd p[3 + 1 + CTL_MAX_CONNS] = {
                     {.fd = svc->stop_fd, .events = POLLIN},
@@ -282,12 +290,8 @@ int canring_service_run(struct canring_service *svc, char *err, size_t errlen)
                         svc_channels_resync(svc); /* netlink overflowed: events were lost */
                 if (p[2].revents && read(svc->timer_fd, &ticks, sizeof(ticks)) > 0 &&
                     svc_channels_tick(svc) == svc->tick_slow) {
-                        long ns = svc->tick_slow ? TICK_NS : IDLE_TICK_NS;
-                        struct itimerspec t = {.it_interval = {ns / 1000000000, ns % 1000000000},
-                                               .it_value = {ns / 1000000000, ns % 1000000000}};
-
                         svc->tick_slow = !svc->tick_slow;
-                        timerfd_settime(svc->timer_fd, 0, &t, NULL);
+                        set_tick(svc, svc->tick_slow ? IDLE_TICK_NS : TICK_NS);
                 }
                 svc_control_dispatch(svc, p + 3, nctl);
         }
