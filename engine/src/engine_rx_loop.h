@@ -53,11 +53,13 @@ struct engine_rx_config {
         int cpu;      /* CPU number when pin_cpu */
         engine_rx_sink_fn sink;
         void *sink_ctx;
-        /* Optional: called with sink_ctx before the loop sleeps (its coalescing linger, or a wait
-         * that finds no completion), when the sink was called since the last time. A sink that
-         * defers its consumers' wake-ups (canring_producer_commit_deferred()) pays them here,
-         * so that they come once per pause of the loop, not once per batch. */
-        void (*idle)(void *ctx);
+        /* Optional: called with sink_ctx before the loop sleeps, when the sink was called since
+         * the last call with brief false. brief: the sleep is the coalescing linger, after which
+         * the loop looks again (frames are flowing); not brief: a wait that finds no completion
+         * and sleeps until the next one (or the run ends). A sink that defers its consumers'
+         * wake-ups (canring_producer_commit_deferred()) pays them here: at the latest when the
+         * loop sleeps for real, so that they come once per pause of the stream, not per batch. */
+        void (*idle)(void *ctx, bool brief);
         const struct engine_features *features; /* NULL = engine_features_get() */
 };
 

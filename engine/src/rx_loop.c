@@ -87,7 +87,7 @@ struct engine_rx {
         uint64_t timer_buf; /* target of the timerfd read */
         bool timer_armed;
         bool poll_due;     /* the timer ticked: poll the drop counters this iteration */
-        bool idle_due;     /* the sink was called since cfg.idle last was */
+        bool idle_due;     /* the sink was called since cfg.idle last was for a sleep not brief */
         unsigned nframes;  /* frames reaped in this iteration */
         unsigned inflight; /* recv multishots in flight, every generation */
         bool dirty;        /* some channel may need arming */
@@ -869,13 +869,19 @@ static int pin(struct engine_rx *rx, char *err, size_t errlen)
         return 0;
 }
 
-/* The loop is about to sleep: tell the sink (cfg.idle), once per sink call or run of them. */
-static void go_idle(struct engine_rx *rx)
+/*
+ * The loop is about to sleep: tell the sink (cfg.idle) if it was called since the last sleep
+ * that was not brief. BRIEF is the coalescing linger, after which the loop looks again: the sink
+ * may go on deferring then, so the sleep after it (one that waits for the next completion) still
+ * counts as due.
+ */
+static void go_idle(struct engine_rx *rx, bool brief)
 {
         if (!rx->idle_due || !rx->cfg.idle)
                 return;
-        rx->idle_due = false;
-        rx->cfg.idle(rx->cfg.sink_ctx);
+        if (!brief)
+                rx->idle_due = false;
+        rx->cfg.idle(rx->cfg.sink_ctx, brief);
 }
 
 static bool wait_error(int ret)
@@ -906,7 +912,7 @@ static int wait_cqes(struct engine_rx *rx)
                         STAT_ADD(rx->st.iterations, 1);
                         return 0;
                 }
-                go_idle(rx);
+                go_idle(rx, false);
         }
         if (rx->nheld && !rx->fatal) {
                 uint64_t now = now_ns();
@@ -942,7 +948,7 @@ static void linger(struct engine_rx *rx)
         /* The eventfd stays readable until the loop's read of it runs: a stop or a socket request
          * that comes meanwhile ends the sleep at once. */
         struct pollfd pfd = {.fd = rx->efd, .events = POLLIN};
-        go_idle(rx);
+        go_idle(rx, true);
         ppoll(&pfd, 1, &ts, NULL);
 }
 
@@ -1021,7 +1027,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
 
         /* Everything the kernel delivered has been reaped; one last offer for held frames. */
         retry_held(rx, true);
-        go_idle(rx);
+        go_idle(rx, false);
         STAT_ADD(rx->st.stop_discarded, rx->nheld);
         for (unsigned i = 0; i < rx->nheld; i++)
                 rx->ch[rx->held[i].channel].nheld = 0;

@@ -11,6 +11,7 @@
 #include "engine_rx_loop.h"
 #include "if_monitor.h"
 #include "service.h"
+#include "wake_span.h"
 
 /* An `any` channel's map from the interfaces it has seen to the channels made for them. Only the
  * engine thread that serves the `any` channel touches it. */
@@ -49,7 +50,8 @@ struct svc_shard {
         unsigned index; /* engine thread = ring index */
         struct engine_rx *rx;
         unsigned nchannels;
-        uint16_t *global; /* local channel index -> global channel index */
+        uint16_t *global;      /* local channel index -> global channel index */
+        struct wake_span owed; /* the frames committed since the readers were last woken */
 };
 
 struct canring_service {
@@ -75,8 +77,9 @@ struct canring_service {
 
 /* The engine's sink: publishes a batch of frames into the shard's ring. */
 int svc_sink(void *ctx, const struct engine_rx_frame *frames, unsigned n);
-/* The engine goes to sleep: wakes the readers the sink's deferred commits left asleep. */
-void svc_sink_idle(void *ctx);
+/* The engine goes to sleep: wakes the readers the sink's deferred commits left asleep (see
+ * service_sink.c for when a brief sleep may leave them asleep a little longer). */
+void svc_sink_idle(void *ctx, bool brief);
 
 /* Opens channel ch's socket and installs it in its engine; 0 or -errno with ERR. */
 int svc_channel_open(struct canring_service *svc, unsigned ch, char *err, size_t errlen);

@@ -3,8 +3,9 @@
  * The hot path: frames from one engine thread's receive loop become records in that thread's ring.
  * One reservation and one commit (one release store) per batch; nothing allocates; the only
  * system call is the clock read when a frame came without a software timestamp. Commits defer
- * the readers' wake-up to the moment the engine goes to sleep (svc_sink_idle()), so a busy engine
- * wakes them once per pause, not once per batch.
+ * the readers' wake-up to the moment the engine goes to sleep (svc_sink_idle(), wake_span.h), so
+ * a busy engine wakes them once per pause of the stream or per few milliseconds of it, not once
+ * per batch.
  */
 #include <errno.h>
 #include <linux/can.h>
@@ -97,7 +98,7 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
 {
         struct canring_service *svc = sh->svc;
         struct canring_batch b;
-        uint64_t clock = 0;
+        uint64_t clock = 0, first_ts = 0, last_ts = 0;
         int rc;
 
         rc = canring_producer_reserve(svc->producer, sh->index, n * SLOTS_PER_FRAME_MAX, &b);
@@ -118,6 +119,9 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
                                 clock = now_ns();
                         ts = clock;
                 }
+                if (!first_ts)
+                        first_ts = ts;
+                last_ts = ts;
                 if (f->rxq_ovfl_delta) {
                         /* The kernel dropped frames on this socket just before this one: say where.
                          */
@@ -143,16 +147,26 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
                         __atomic_store_n(&c->error_frames, c->error_frames + 1, __ATOMIC_RELAXED);
         }
         /* --coalesce-us 0 asks for the least latency: every batch wakes the readers at once. */
-        rc = svc->cfg.coalesce_us ? canring_producer_commit_deferred(svc->producer, &b)
-                                  : canring_producer_commit(svc->producer, &b);
-        return rc < 0 ? -EIO : (int)n;
+        if (!svc->cfg.coalesce_us) {
+                rc = canring_producer_commit(svc->producer, &b);
+                return rc < 0 ? -EIO : (int)n;
+        }
+        rc = canring_producer_commit_deferred(svc->producer, &b);
+        if (rc < 0)
+                return -EIO;
+        wake_span_add(&sh->owed, first_ts, last_ts);
+        return (int)n;
 }
 
-void svc_sink_idle(void *ctx)
+void svc_sink_idle(void *ctx, bool brief)
 {
         struct svc_shard *sh = ctx;
+        uint64_t budget = (uint64_t)sh->svc->cfg.coalesce_us * 1000u * WAKE_SPAN_COALESCE_PERIODS;
 
+        if (!wake_span_due(&sh->owed, brief, budget))
+                return;
         canring_producer_flush_wake(sh->svc->producer, sh->index);
+        wake_span_reset(&sh->owed);
 }
 
 int svc_sink(void *ctx, const struct engine_rx_frame *frames, unsigned n)

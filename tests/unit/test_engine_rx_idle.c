@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The idle hook (engine_rx_config.idle): after the sink took frames, the loop calls it before it
- * sleeps, whether it sleeps in its coalescing linger or in a wait that finds nothing; never twice
- * without a sink call between; and not between batches it reaps back to back. The service pays
- * its readers' deferred wake-ups there: a hook that did not come before a sleep would leave them
- * asleep (here: the test would wait for it until the watchdog fails it).
+ * sleeps. In its coalescing linger the call is brief (the loop looks again soon; the sink may go
+ * on deferring); before a wait that finds nothing it is not, and that call comes after every sink
+ * call, even when a brief one came already; never twice without a sink call between; and not
+ * between batches the loop reaps back to back. The service pays its readers' deferred wake-ups
+ * there: a sleep without that call before it would leave them asleep (here: the test would wait
+ * for it until the watchdog fails it).
  */
 #include "test_engine_harness.h"
 
 static struct harness_sink s;
-static uint64_t sink_calls, idle_calls, sink_calls_at_idle; /* atomic */
+/* atomic; sink_calls_at_idle: sink calls when the last call that was not brief came */
+static uint64_t sink_calls, idle_calls, brief_calls, sink_calls_at_idle;
 
 static int counting_sink(void *ctx, const struct engine_rx_frame *frames, unsigned n)
 {
@@ -18,18 +21,22 @@ static int counting_sink(void *ctx, const struct engine_rx_frame *frames, unsign
         return (int)n;
 }
 
-static void idle(void *ctx)
+static void idle(void *ctx, bool brief)
 {
         uint64_t calls = __atomic_load_n(&sink_calls, __ATOMIC_ACQUIRE);
 
         CHECK(ctx == &s);
         if (calls == __atomic_load_n(&sink_calls_at_idle, __ATOMIC_ACQUIRE))
-                FAIL("idle called again with no sink call since the last time");
+                FAIL("idle called again with no sink call since the last real sleep");
+        if (brief) {
+                __atomic_add_fetch(&brief_calls, 1, __ATOMIC_RELEASE);
+                return;
+        }
         __atomic_store_n(&sink_calls_at_idle, calls, __ATOMIC_RELEASE);
         __atomic_add_fetch(&idle_calls, 1, __ATOMIC_RELEASE);
 }
 
-/* Until the loop called idle after the sink's latest call. */
+/* Until the loop called idle, not brief, after the sink's latest call. */
 static void wait_idle_after_last_sink(void)
 {
         struct timespec d = {.tv_nsec = 1000000};
@@ -52,7 +59,7 @@ static struct engine_rx *start(uint64_t coalesce_ns, unsigned batch_max, struct 
         struct engine_rx *rx;
 
         harness_sink_init(&s, 1);
-        sink_calls = idle_calls = sink_calls_at_idle = 0;
+        sink_calls = idle_calls = brief_calls = sink_calls_at_idle = 0;
         CHECK(engine_rx_create(&cfg, &rx) == 0);
         *p = harness_pair_open();
         CHECK(engine_rx_set_socket(rx, 0, p->rx) == 0);
@@ -69,7 +76,8 @@ static void finish(struct engine_rx *rx, struct harness_pair *p)
         free(s.next);
 }
 
-/* Frames one at a time, each waited for: every one is followed by an idle call. */
+/* Frames one at a time, each waited for: every one is followed by an idle call that is not brief,
+ * and by a brief one before it when the loop lingers. */
 static void single_frames(uint64_t coalesce_ns, const char *what)
 {
         struct harness_pair p;
@@ -80,9 +88,13 @@ static void single_frames(uint64_t coalesce_ns, const char *what)
                 harness_wait_total(&s, seq + 1);
                 wait_idle_after_last_sink();
         }
-        printf("%s: 5 single frames, %lu sink calls, %lu idle calls\n", what,
-               (unsigned long)sink_calls, (unsigned long)idle_calls);
+        printf("%s: 5 single frames, %lu sink calls, %lu idle calls, %lu brief\n", what,
+               (unsigned long)sink_calls, (unsigned long)idle_calls, (unsigned long)brief_calls);
         CHECK(idle_calls >= 1 && idle_calls <= sink_calls);
+        if (coalesce_ns == ENGINE_RX_COALESCE_OFF)
+                CHECK(brief_calls == 0); /* no linger */
+        else
+                CHECK(brief_calls >= 1 && brief_calls <= sink_calls);
         finish(rx, &p);
 }
 
