@@ -161,7 +161,7 @@ static void parse_stats(const struct nlmsghdr *nh, canring_if_stats_fn fn, void 
         }
 }
 
-int canring_if_stats_dump(canring_if_stats_fn fn, void *ctx)
+int canring_if_stats_dump(int *fdp, canring_if_stats_fn fn, void *ctx)
 {
         /* RTM_GETSTATS asking for the 64-bit link counters only: about 200 bytes per interface,
          * where an RTM_GETLINK dump builds every link attribute (~1.5 KiB each; at 64 channels
@@ -177,10 +177,17 @@ int canring_if_stats_dump(canring_if_stats_fn fn, void *ctx)
             .ism = {.family = AF_UNSPEC, .filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64)},
         };
         static _Thread_local long buf[32768 / sizeof(long)];
-        int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), count = 0, err = 0;
+        int fd = *fdp, count = 0, err = 0;
 
-        if (fd < 0)
-                return -errno;
+        /* The socket is kept from one dump to the next: making and closing one each time was
+         * most of an idle control thread's tick. A dump either reads to NLMSG_DONE or fails and
+         * closes it, so no reply of an earlier dump is ever left queued on it. */
+        if (fd < 0) {
+                fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+                if (fd < 0)
+                        return -errno;
+                *fdp = fd;
+        }
         if (send(fd, &req, sizeof(req), 0) < 0) {
                 err = -errno;
                 goto out;
@@ -211,6 +218,9 @@ int canring_if_stats_dump(canring_if_stats_fn fn, void *ctx)
                 }
         }
 out:
-        close(fd);
+        if (err < 0) {
+                close(fd);
+                *fdp = -1;
+        }
         return err < 0 ? err : count;
 }

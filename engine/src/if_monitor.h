@@ -48,8 +48,10 @@ typedef void (*canring_if_stats_fn)(void *ctx, int ifindex, const struct rtnl_li
 /*
  * Every interface's counters in one RTM_GETSTATS dump (IFLA_STATS_LINK_64 only): FN once per
  * interface. One netlink round trip for all channels, where sysfs would take three system calls per
- * file. Returns the number of interfaces or -errno.
+ * file. *FDP is the netlink socket, kept by the caller between dumps: -1 the first time (the dump
+ * opens one); after an error the dump has closed it and set -1. The caller closes it at the end.
+ * Returns the number of interfaces or -errno.
  */
-int canring_if_stats_dump(canring_if_stats_fn fn, void *ctx);
+int canring_if_stats_dump(int *fdp, canring_if_stats_fn fn, void *ctx);
 
 #endif

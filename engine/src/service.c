@@ -43,6 +43,8 @@ static void free_service(struct canring_service *svc)
                 close(svc->stop_fd);
         if (svc->timer_fd >= 0)
                 close(svc->timer_fd);
+        if (svc->stats_fd >= 0)
+                close(svc->stats_fd);
         free(svc);
 }
 
@@ -132,7 +134,7 @@ int canring_service_create(const struct canring_service_config *cfg, engine_chan
         svc = calloc(1, sizeof(*svc));
         if (!svc)
                 return -ENOMEM;
-        svc->stop_fd = svc->timer_fd = -1;
+        svc->stop_fd = svc->timer_fd = svc->stats_fd = -1;
         svc->cfg = *cfg;
         svc->open = open;
         svc->open_ctx = open_ctx;

@@ -261,8 +261,9 @@ bool svc_channels_tick(struct canring_service *svc)
                 controller |= c->bus_state_known;
                 activity += publish_counters(svc, ch);
         }
+        /* A dump that fails (unreadable) gives no IF_DROP this time. */
         if (if_stats)
-                canring_if_stats_dump(on_if_stats, svc); /* unreadable: no IF_DROP this time */
+                canring_if_stats_dump(&svc->stats_fd, on_if_stats, svc);
         bool changed = activity != svc->activity;
         svc->activity = activity;
         return changed || controller;

@@ -36,9 +36,9 @@ const char canring_service_usage[] =
     "  --control-group GRP  group of the control socket (default: the service's)\n"
     "  --rcvbuf BYTES       socket receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF; default 8M)\n"
     "  --hw-timestamps      ask drivers for hardware receive timestamps as well\n"
-    "  --coalesce-us US     after a batch, let completions gather for US before the next\n"
-    "                       (fewer wake-ups per frame, up to US more latency; default 1000,\n"
-    "                       0 = off)\n"
+    "  --coalesce-us US     after a batch, let completions gather for US before the next,\n"
+    "                       and wake readers once per 4 x US of traffic (fewer wake-ups per\n"
+    "                       frame, up to 4 x US more latency; default 1000, 0 = off)\n"
     "  --config FILE        read options and `channel = SPEC` lines from FILE\n"
     "  --quiet              no start-up report\n"
     "  --help               this text\n";

@@ -70,6 +70,7 @@ struct canring_service {
         struct ctl_server *control; /* the control socket (control.h) */
         int stop_fd;                /* eventfd */
         int timer_fd;
+        int stats_fd;      /* netlink socket of the interface counter dumps; -1: none yet */
         unsigned ticks;    /* 100 ms periods so far (control thread) */
         bool tick_slow;    /* the timer ticks every second: nothing changed for a tick */
         uint64_t activity; /* sum of the counters the last tick published */
