@@ -79,7 +79,7 @@ struct canring_service {
 /* The engine's sink: publishes a batch of frames into the shard's ring. */
 int svc_sink(void *ctx, const struct engine_rx_frame *frames, unsigned n);
 /* The engine goes to sleep: wakes the readers the sink's deferred commits left asleep (see
- * service_sink.c for when a brief sleep may leave them asleep a little longer). */
+ * wake_span.h for when a brief sleep leaves them asleep a little longer). */
 void svc_sink_idle(void *ctx, bool brief);
 
 /* Opens channel ch's socket and installs it in its engine; 0 or -errno with ERR. */
