@@ -8,7 +8,9 @@
  *               [--tethered] [--ready FILE] [--print]
  *
  * Exits 0 when every listed channel (or, without --channels, the channels that saw traffic)
- * received exactly N frames with no pattern error; prints one summary line per channel.
+ * received exactly N frames with no pattern error; prints one summary line per channel, then
+ * `wakes=W first_wake_frames=F max_wake_frames=M` (waits that brought frames, and how many the
+ * first and the biggest of them brought).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +36,17 @@ struct chan_state {
 };
 
 static struct chan_state chans[MAX_CHANNELS];
+/* Waits that brought frames, and the frames of the first and of the biggest. */
+static uint64_t wakes, first_wake_frames, max_wake_frames;
+
+static uint64_t total_frames(void)
+{
+        uint64_t sum = 0;
+
+        for (unsigned i = 0; i < MAX_CHANNELS; i++)
+                sum += chans[i].frames;
+        return sum;
+}
 
 static uint64_t counter_of(const struct canring_record *r, unsigned len)
 {
@@ -177,6 +190,7 @@ int main(int argc, char **argv)
                 }
                 if (rc == -EPIPE)
                         ended = true; /* read what is left, then stop */
+                uint64_t frames_before = total_frames();
                 while ((n = canring_consumer_read(c, recs, 256)) > 0) {
                         for (int i = 0; i < n; i++) {
                                 const struct canring_record *r = recs[i];
@@ -229,6 +243,14 @@ int main(int argc, char **argv)
                         if (canring_consumer_release(c) == -ESTALE)
                                 fprintf(stderr, "canring-check: lapped: a batch was overwritten\n");
                 }
+                /* A wait that brought frames: how often, and how many the first one did (a reader
+                 * woken only when the stream ends gets them all at once). */
+                uint64_t got = total_frames() - frames_before;
+
+                if (got && wakes++ == 0)
+                        first_wake_frames = got;
+                if (got > max_wake_frames)
+                        max_wake_frames = got;
                 /* Done when every wanted channel (or every channel with traffic) has its frames. */
                 all_done = true;
                 for (unsigned i = 0; i < nchan; i++) {
@@ -271,6 +293,9 @@ int main(int argc, char **argv)
                 if (counts && (chans[i].frames != want || chans[i].pattern_errors))
                         failed = 1;
         }
+        printf("wakes=%llu first_wake_frames=%llu max_wake_frames=%llu\n",
+               (unsigned long long)wakes, (unsigned long long)first_wake_frames,
+               (unsigned long long)max_wake_frames);
         printf("ring_lost=%llu\n", (unsigned long long)lost);
         canring_consumer_detach(c);
         return failed || lost ? 1 : 0;
