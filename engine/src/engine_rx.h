@@ -74,7 +74,8 @@ struct engine_rx_meta {
  * Parses one provided buffer of len bytes (the CQE's res) received with msghdr mh. Fills f (except
  * channel, bid and rxq_ovfl_delta, which the loop owns) and meta. Returns 0, or -EBADMSG when the
  * buffer is not one well-formed CAN or CAN FD frame (short buffer, truncated datagram, size neither
- * CAN_MTU nor CANFD_MTU): the caller counts it as malformed and publishes nothing.
+ * CAN_MTU nor CANFD_MTU, control lengths that overrun the control area): the caller counts it as
+ * malformed and publishes nothing. No length inside the buffer is trusted to stay inside it.
  */
 int engine_rx_parse(void *buf, unsigned len, struct msghdr *mh, struct engine_rx_frame *f,
                     struct engine_rx_meta *meta);

@@ -83,8 +83,24 @@ int engine_rx_parse(void *buf, unsigned len, struct msghdr *mh, struct engine_rx
                 f->ifindex = sa->can_ifindex;
 
         f->hw_ts_ns = 0;
-        for (struct cmsghdr *c = io_uring_recvmsg_cmsg_firsthdr(o, mh); c;
-             c = io_uring_recvmsg_cmsg_nexthdr(o, mh, c)) {
+        /* The kernel never reports more control data than the msghdr reserved, nor a message
+         * longer than the data left; a buffer that says otherwise is corrupt. The walk is by
+         * offset rather than with liburing's cmsg helpers, which trust the first message's length
+         * and do pointer arithmetic with the others' before checking them. */
+        if (o->controllen > mh->msg_controllen)
+                return -EBADMSG;
+        const unsigned char *ctl =
+            (const unsigned char *)io_uring_recvmsg_name(o) + mh->msg_namelen;
+        size_t clen = o->controllen, step;
+
+        for (size_t off = 0; clen - off >= sizeof(struct cmsghdr); off += step) {
+                const struct cmsghdr *c = (const struct cmsghdr *)(const void *)(ctl + off);
+
+                if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > clen - off)
+                        return -EBADMSG;
+                step = CMSG_ALIGN(c->cmsg_len);
+                if (step > clen - off)
+                        step = clen - off; /* the last message, unpadded: the walk ends */
                 if (c->cmsg_level != SOL_SOCKET)
                         continue;
                 switch (c->cmsg_type) {

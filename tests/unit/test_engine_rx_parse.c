@@ -118,6 +118,24 @@ int main(void)
         len = build(0, 1, NULL, 0, &fd, CANFD_MTU, 100); /* payloadlen says more than arrived */
         CHECK(engine_rx_parse(buf, len, &mh, &f, &m) == -EBADMSG);
         CHECK(engine_rx_parse(buf, ENGINE_RX_PAYLOAD_OFFSET - 1, &mh, &f, &m) == -EBADMSG);
+
+        /* Rejected: control lengths that would lead the walk out of the control area. */
+        len = build(0, 1, cm, 2, &cf, CAN_MTU, CAN_MTU);
+        CHECK(engine_rx_parse(buf, len, &mh, &f, &m) == 0);
+        ((struct io_uring_recvmsg_out *)buf)->controllen = ENGINE_RX_CTRL_SIZE + 8; /* > reserved */
+        CHECK(engine_rx_parse(buf, len, &mh, &f, &m) == -EBADMSG);
+        struct cmsghdr *first =
+            (void *)(buf + sizeof(struct io_uring_recvmsg_out) + ENGINE_RX_NAME_SIZE);
+        static const size_t bad_cmsg_len[] = {0, CMSG_LEN(0) - 1, CMSG_LEN(sizeof(ts3)) + 200};
+        for (unsigned i = 0; i < sizeof(bad_cmsg_len) / sizeof(bad_cmsg_len[0]); i++) {
+                len = build(0, 1, cm, 2, &cf, CAN_MTU, CAN_MTU);
+                first->cmsg_len = bad_cmsg_len[i]; /* the first message: liburing does not check */
+                CHECK(engine_rx_parse(buf, len, &mh, &f, &m) == -EBADMSG);
+        }
+        /* The kernel's own truncation (MSG_CTRUNC, control cut to what fitted) is not corruption.
+         */
+        len = build(MSG_CTRUNC, 1, cm, 1, &cf, CAN_MTU, CAN_MTU);
+        CHECK(engine_rx_parse(buf, len, &mh, &f, &m) == 0 && m.ctrunc);
         printf("parser: all cases pass\n");
         return 0;
 }
