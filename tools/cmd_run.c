@@ -52,6 +52,8 @@ int cmd_run(int argc, char **argv)
                 fprintf(stderr, "canring run: %s\n", err);
         else if (!cfg.quiet)
                 fprintf(stderr, "canring run: stopped, end of stream written\n");
+        if (!cfg.quiet)
+                canring_service_report_engine(running, stderr);
         canring_service_destroy(running);
         running = NULL;
         return rc < 0 ? 1 : 0;

@@ -49,9 +49,6 @@ struct engine_rx_config {
          * calls per frame; frames of a burst wait at most this much longer; an isolated frame is
          * handed on at once). 0 = ENGINE_RX_DEFAULT_COALESCE_NS; ENGINE_RX_COALESCE_OFF = off. */
         uint64_t coalesce_ns;
-        /* Read every frame through completions: no backlog drain by recvmmsg (see docs/engine.md,
-         * "Backlog drain"). For tests and measurements; the default (false) drains. */
-        bool no_backlog_drain;
         bool pin_cpu; /* pin the loop thread to cpu */
         int cpu;      /* CPU number when pin_cpu */
         engine_rx_sink_fn sink;
@@ -100,7 +97,6 @@ struct engine_rx_stats {
         uint64_t backpressure;   /* sink calls that accepted fewer frames than offered */
         uint64_t held;           /* frames held for a retry right now */
         uint64_t stop_discarded; /* held frames the sink still refused when the loop stopped */
-        uint64_t drained;        /* frames read by the backlog drain's recvmmsg, not a completion */
 };
 
 struct engine_rx;

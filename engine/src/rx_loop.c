@@ -28,12 +28,6 @@
  * (ENGINE_RX_CHAN_FAILED) instead of being re-armed into an endless error loop. */
 #define ERR_STREAK_MAX 8
 
-/* Backlog drain (docs/engine.md): its own buffers after the provided ones, frames per recvmmsg,
- * and the frames a channel must bring in an iteration to be drained in the next. */
-#define DRAIN_BUFS       512u
-#define DRAIN_BATCH      64u
-#define DRAIN_HOT_FRAMES 8u
-
 /* user_data: op in bits 56..63, socket generation in 16..47, channel in 0..15. The generation
  * tells completions of a replaced socket from those of its successor. */
 enum { UD_RECV = 1, UD_CANCEL = 2, UD_WAKE = 3, UD_TIMER = 4 };
@@ -57,7 +51,6 @@ struct rx_chan {
         uint32_t nheld;      /* frames of this channel in rx->held */
         uint32_t last_ovfl;  /* last SO_RXQ_OVFL value seen on the current socket */
         uint32_t err_streak; /* consecutive error completions */
-        uint32_t hot_count;  /* frames this iteration: DRAIN_HOT_FRAMES, and the next drains */
         struct engine_rx_chan_stats st;
 };
 
@@ -73,7 +66,7 @@ struct engine_rx {
         uint64_t drop_poll_ns;
         uint64_t coalesce_ns; /* linger before the next wait while frames flow; 0 = off */
 
-        unsigned char *bufs;          /* (nbufs + DRAIN_BUFS) * ENGINE_RX_BUF_SIZE */
+        unsigned char *bufs;          /* nbufs * ENGINE_RX_BUF_SIZE */
         struct io_uring_buf_ring *br; /* page-aligned, shared with the kernel */
         size_t br_size;
         struct msghdr mh; /* the template every recvmsg is armed with */
@@ -85,13 +78,6 @@ struct engine_rx {
         unsigned nheld;
         uint16_t *recycle; /* buffer ids to hand back at the end of the iteration */
         unsigned nrecycle;
-        /* The backlog drain's buffers (ids nbufs.. nbufs + DRAIN_BUFS - 1, never the kernel's):
-         * a stack of the free ones, and one recvmmsg's headers. */
-        bool drain_ok; /* DEFER_TASKRUN and not turned off: see drain_backlogs() */
-        uint16_t *drain_free;
-        unsigned ndrain_free;
-        struct mmsghdr *mm;
-        struct iovec *iov;
 
         struct io_uring ring;
         int efd;           /* eventfd: stop and socket requests wake the loop through it */
@@ -197,9 +183,9 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         rx->br = MAP_FAILED;
 
         /* aligned_alloc wants a size that is a multiple of the alignment */
-        rx->bufs = aligned_alloc(
-            (size_t)page, ((size_t)(nbufs + DRAIN_BUFS) * ENGINE_RX_BUF_SIZE + (size_t)page - 1) &
-                              ~((size_t)page - 1));
+        rx->bufs =
+            aligned_alloc((size_t)page, ((size_t)nbufs * ENGINE_RX_BUF_SIZE + (size_t)page - 1) &
+                                            ~((size_t)page - 1));
         if (!rx->bufs)
                 goto err;
         rx->br_size =
@@ -211,14 +197,10 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         rx->ch = calloc(cfg->nchannels, sizeof(*rx->ch));
         rx->req = calloc(cfg->nchannels, sizeof(*rx->req));
         /* Every buffer can hold a frame, and every channel can add one drop notice. */
-        rx->batch = calloc(nbufs + DRAIN_BUFS + cfg->nchannels, sizeof(*rx->batch));
-        rx->held = calloc(nbufs + DRAIN_BUFS + cfg->nchannels, sizeof(*rx->held));
+        rx->batch = calloc(nbufs + cfg->nchannels, sizeof(*rx->batch));
+        rx->held = calloc(nbufs + cfg->nchannels, sizeof(*rx->held));
         rx->recycle = calloc(nbufs, sizeof(*rx->recycle));
-        rx->drain_free = calloc(DRAIN_BUFS, sizeof(*rx->drain_free));
-        rx->mm = calloc(DRAIN_BATCH, sizeof(*rx->mm));
-        rx->iov = calloc(DRAIN_BATCH, sizeof(*rx->iov));
-        if (!rx->ch || !rx->req || !rx->batch || !rx->held || !rx->recycle || !rx->drain_free ||
-            !rx->mm || !rx->iov)
+        if (!rx->ch || !rx->req || !rx->batch || !rx->held || !rx->recycle)
                 goto err;
         for (unsigned i = 0; i < cfg->nchannels; i++) {
                 rx->ch[i].fd = -1;
@@ -248,9 +230,6 @@ err:
                 close(rx->tfd);
         if (rx->efd >= 0)
                 close(rx->efd);
-        free(rx->iov);
-        free(rx->mm);
-        free(rx->drain_free);
         free(rx->recycle);
         free(rx->held);
         free(rx->batch);
@@ -276,9 +255,6 @@ void engine_rx_destroy(struct engine_rx *rx)
         pthread_mutex_destroy(&rx->req_lock);
         close(rx->tfd);
         close(rx->efd);
-        free(rx->iov);
-        free(rx->mm);
-        free(rx->drain_free);
         free(rx->recycle);
         free(rx->held);
         free(rx->batch);
@@ -437,7 +413,6 @@ static void install(struct engine_rx *rx, unsigned ch, int fd)
         c->last_ovfl = 0; /* SO_RXQ_OVFL counts per socket, from 0 */
         c->seen = c->seen_prev = false;
         c->err_streak = 0;
-        c->hot_count = 0;
         c->failed = false;
         if (fd >= 0)
                 STAT_ADD(c->st.sockets, 1);
@@ -466,10 +441,7 @@ static void apply_requests(struct engine_rx *rx)
 
 static void recycle(struct engine_rx *rx, uint16_t bid)
 {
-        if (bid >= rx->nbufs) /* the backlog drain's: back on its stack, not to the kernel */
-                rx->drain_free[rx->ndrain_free++] = bid;
-        else
-                rx->recycle[rx->nrecycle++] = bid;
+        rx->recycle[rx->nrecycle++] = bid;
 }
 
 /* Hands every consumed buffer back with one tail update. */
@@ -516,7 +488,6 @@ static void on_frame(struct engine_rx *rx, unsigned ch, bool current, uint16_t b
                 c->err_streak = 0;
                 c->seen = true;
         }
-        c->hot_count++;
         rx->nframes++;
         if (c->paused) {
                 /* Behind held frames of its channel: keeps per-channel order. */
@@ -678,113 +649,6 @@ static void reap(struct engine_rx *rx)
         }
         io_uring_cq_advance(&rx->ring, n);
         STAT_ADD(rx->st.cqes, n);
-}
-
-/*
- * Backlog drain. Per frame, the kernel's multishot recvmsg (6.1: a security check, a buffer
- * selection, a completion posted under the completion lock) costs more than a recvmmsg that reads
- * up to 64 datagrams in one call: 1.37 times as much draining a full CAN_RAW socket in the lab,
- * 1.08 times UDP on a native 6.18 (docs/engine.md). So a channel that brought many frames in
- * an iteration is read by the loop itself at the start of the next, with recvmmsg into buffers of
- * its own, and io_uring keeps the rest: the readiness of every socket, the wait, and whatever
- * arrives after the drain. Order holds because with DEFER_TASKRUN the kernel runs the sockets'
- * receive work only inside this thread's io_uring_enter, and the drain runs only when every
- * completion posted so far has been reaped: whatever the drain reads came after every frame
- * already reaped and before any that the next io_uring_enter will read.
- */
-static bool cq_overflowed(const struct engine_rx *rx)
-{
-        return (IO_URING_READ_ONCE(*rx->ring.sq.kflags) & IORING_SQ_CQ_OVERFLOW) != 0;
-}
-
-/* A recvmmsg error other than "nothing more": counted as a failed completion would be (the
- * socket reports an error such as ENETDOWN once, to whichever read comes first). */
-static void drain_error(struct engine_rx *rx, unsigned ch, int e)
-{
-        struct rx_chan *c = &rx->ch[ch];
-
-        STAT_ADD(c->st.errors, 1);
-        STAT_SET(c->st.last_error, e);
-        if (++c->err_streak >= ERR_STREAK_MAX) {
-                c->failed = true;
-                cancel_recv(rx, ch);
-                chan_state(c);
-        }
-}
-
-/* One recvmmsg of up to k frames of channel ch into drain buffers, laid out as a provided buffer
- * (header, name, control, payload) so that on_frame() parses them alike. Returns frames read. */
-static unsigned drain_once(struct engine_rx *rx, unsigned ch, unsigned k)
-{
-        uint16_t bid[DRAIN_BATCH];
-        int r;
-
-        for (unsigned i = 0; i < k; i++) {
-                bid[i] = rx->drain_free[--rx->ndrain_free];
-                unsigned char *b = rx->bufs + (size_t)bid[i] * ENGINE_RX_BUF_SIZE;
-                struct msghdr *h = &rx->mm[i].msg_hdr;
-
-                rx->iov[i].iov_base = b + ENGINE_RX_PAYLOAD_OFFSET;
-                rx->iov[i].iov_len = CANFD_MTU;
-                h->msg_name = b + sizeof(struct io_uring_recvmsg_out);
-                h->msg_namelen = ENGINE_RX_NAME_SIZE;
-                h->msg_control = b + sizeof(struct io_uring_recvmsg_out) + ENGINE_RX_NAME_SIZE;
-                h->msg_controllen = ENGINE_RX_CTRL_SIZE;
-                h->msg_iov = &rx->iov[i];
-                h->msg_iovlen = 1;
-                h->msg_flags = 0;
-        }
-        r = recvmmsg(rx->ch[ch].fd, rx->mm, k, MSG_DONTWAIT, NULL);
-        if (r < 0) {
-                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                        drain_error(rx, ch, -errno);
-                r = 0;
-        }
-        for (unsigned i = (unsigned)r; i < k; i++)
-                recycle(rx, bid[k - 1 - (i - (unsigned)r)]); /* unused: back in the same order */
-        for (unsigned i = 0; i < (unsigned)r; i++) {
-                struct io_uring_recvmsg_out *o =
-                    (void *)(rx->bufs + (size_t)bid[i] * ENGINE_RX_BUF_SIZE);
-                const struct msghdr *h = &rx->mm[i].msg_hdr;
-
-                o->namelen = h->msg_namelen;
-                o->controllen = (unsigned)h->msg_controllen;
-                o->payloadlen = rx->mm[i].msg_len;
-                o->flags = (unsigned)h->msg_flags;
-                STAT_ADD(rx->st.drained, 1);
-                on_frame(rx, ch, true, bid[i], ENGINE_RX_PAYLOAD_OFFSET + rx->mm[i].msg_len);
-        }
-        return (unsigned)r;
-}
-
-/* At the start of an iteration: drains the channels that brought DRAIN_HOT_FRAMES or more in the
- * last one, while the drain has buffers and the batch has room (half of it: completions get the
- * rest). Every channel's count starts again. */
-static void drain_backlogs(struct engine_rx *rx)
-{
-        bool can = rx->drain_ok && !rx->stopping && !rx->fatal && !io_uring_cq_ready(&rx->ring) &&
-                   !cq_overflowed(rx);
-        unsigned room = rx->batch_max / 2;
-
-        for (unsigned ch = 0; ch < rx->cfg.nchannels; ch++) {
-                struct rx_chan *c = &rx->ch[ch];
-                bool hot = c->hot_count >= DRAIN_HOT_FRAMES;
-
-                c->hot_count = 0;
-                if (!can || !hot || c->fd < 0 || !c->armed || c->cancel_sent || c->paused ||
-                    c->failed)
-                        continue;
-                while (rx->nbatch < room && rx->ndrain_free) {
-                        unsigned k = room - rx->nbatch;
-
-                        if (k > rx->ndrain_free)
-                                k = rx->ndrain_free;
-                        if (k > DRAIN_BATCH)
-                                k = DRAIN_BATCH;
-                        if (drain_once(rx, ch, k) < k || c->failed)
-                                break; /* the socket is empty (or failing) */
-                }
-        }
 }
 
 /* ---- the sink and back-pressure ---- */
@@ -971,11 +835,6 @@ static int setup_ring(struct engine_rx *rx, const struct engine_features *f, cha
         for (unsigned i = 0; i < rx->nbufs; i++)
                 recycle(rx, (uint16_t)i);
         flush_recycle(rx);
-        /* Nothing is held from an earlier run (its held frames were discarded at its stop). */
-        rx->ndrain_free = 0;
-        for (unsigned i = 0; i < DRAIN_BUFS; i++)
-                rx->drain_free[rx->ndrain_free++] = (uint16_t)(rx->nbufs + DRAIN_BUFS - 1 - i);
-        rx->drain_ok = !rx->cfg.no_backlog_drain && (p.flags & IORING_SETUP_DEFER_TASKRUN);
         return 0;
 }
 
@@ -1041,12 +900,6 @@ static int wait_cqes(struct engine_rx *rx)
         struct __kernel_timespec ts, *tsp = NULL;
         int ret;
 
-        if (rx->nbatch) {
-                /* The backlog drain's frames wait in the batch: look, do not sleep. */
-                STAT_ADD(rx->st.iterations, 1);
-                ret = io_uring_submit_and_get_events(&rx->ring);
-                return wait_error(ret) ? ret : 0;
-        }
         if (rx->idle_due && rx->cfg.idle) {
                 /* cfg.idle is for a wait that sleeps. Whether it would is known only once the
                  * sockets' receive work has run (with DEFER_TASKRUN it runs inside the wait), so
@@ -1152,8 +1005,6 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                 if (rx->stopping && rx->inflight == 0 && !rx->wake_armed && !rx->timer_armed)
                         break;
                 arm_channels(rx);
-                rx->nframes = 0;
-                drain_backlogs(rx);
                 ret = wait_cqes(rx);
                 if (ret < 0) {
                         /* The ring itself failed: nothing more can be reaped. Tearing it down
@@ -1162,6 +1013,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                         set_fatal(rx, ret);
                         break;
                 }
+                rx->nframes = 0;
                 reap(rx);
                 poll_drops(rx);
                 keep_timer(rx);

@@ -321,6 +321,22 @@ void canring_service_destroy(struct canring_service *svc)
         free_service(svc);
 }
 
+void canring_service_report_engine(const struct canring_service *svc, FILE *out)
+{
+        for (unsigned i = 0; i < svc->nshards; i++) {
+                struct engine_rx_stats st;
+
+                engine_rx_get_stats(svc->shards[i].rx, &st);
+                fprintf(out,
+                        "canring run: engine thread %u: %llu frames in %llu iterations, %llu "
+                        "completions, %llu sink calls (largest batch %llu, %llu with "
+                        "back-pressure)\n",
+                        i, (unsigned long long)st.frames, (unsigned long long)st.iterations,
+                        (unsigned long long)st.cqes, (unsigned long long)st.sink_calls,
+                        (unsigned long long)st.max_batch, (unsigned long long)st.backpressure);
+        }
+}
+
 void canring_service_report(const struct canring_service *svc, FILE *out)
 {
         fprintf(out,

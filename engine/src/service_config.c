@@ -40,7 +40,7 @@ const char canring_service_usage[] =
     "                       and wake readers once per 4 x US of traffic (fewer wake-ups per\n"
     "                       frame, up to 4 x US more latency; default 1000, 0 = off)\n"
     "  --config FILE        read options and `channel = SPEC` lines from FILE\n"
-    "  --quiet              no start-up report\n"
+    "  --quiet              no start-up or exit report\n"
     "  --help               this text\n";
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
