@@ -551,8 +551,12 @@ int canring_consumer_wait(struct canring_consumer *c, int timeout_ms)
                          * batched already (canring run commits what it reaped in one go): the
                          * wake-up has its batch, and lingering would only add latency and, as
                          * the next commit then finds no one waiting and the sleeps drift apart
-                         * from the commits, more wake-ups. */
+                         * from the commits, more wake-ups. Nor when the producer batches its
+                         * wake-ups itself (CANRING_HDR_BATCHED_WAKE): a slow stream then wakes
+                         * us with what a span of its traffic brought, fewer than a batch's
+                         * slots, and a linger would be a second sleep per wake-up. */
                         if (slept && c->coalesce_ns &&
+                            !(c->hdr->flags & CANRING_HDR_BATCHED_WAKE) &&
                             pending_slots(c) < CANRING_COALESCE_BATCH_SLOTS) {
                                 struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)c->coalesce_ns};
 

@@ -146,6 +146,8 @@ static void init_header(struct canring_shm_header *h, const struct canring_geome
                 : 0;
         if (cfg_flags & CANRING_PRODUCER_PREFAULT)
                 h->flags |= CANRING_HDR_PREFAULTED;
+        if (cfg_flags & CANRING_PRODUCER_BATCHED_WAKE)
+                h->flags |= CANRING_HDR_BATCHED_WAKE;
         /* Release: everything above is visible to whoever acquires the magic
          * (canring_header_check). */
         __atomic_store_n(&h->magic, CANRING_MAGIC, __ATOMIC_RELEASE);
@@ -161,7 +163,8 @@ int canring_producer_create(const struct canring_producer_config *cfg,
         int ret, fd;
 
         if (!cfg || !out ||
-            (cfg->flags & ~(uint32_t)(CANRING_PRODUCER_FENCED_COMMIT | CANRING_PRODUCER_PREFAULT)))
+            (cfg->flags & ~(uint32_t)(CANRING_PRODUCER_FENCED_COMMIT | CANRING_PRODUCER_PREFAULT |
+                                      CANRING_PRODUCER_BATCHED_WAKE)))
                 return -EINVAL;
         ret = canring_shm_path(cfg->name, path, sizeof(path));
         if (ret)

@@ -35,6 +35,11 @@
  * on its first pass through them.
  */
 #define CANRING_HDR_PREFAULTED 0x2
+/*
+ * The producer batches its consumers' wake-ups (CANRING_PRODUCER_BATCHED_WAKE): a consumer woken
+ * from a sleep does not linger for more (canring_consumer_set_coalesce()).
+ */
+#define CANRING_HDR_BATCHED_WAKE 0x4
 
 /* Producer state (header.state). */
 #define CANRING_STATE_INIT    0

@@ -184,6 +184,11 @@ int canring_service_create(const struct canring_service_config *cfg, engine_chan
         /* All the segment's memory now, not page by page on the engine's path during the first
          * pass of traffic; a full /dev/shm is refused here rather than SIGBUS mid-capture. */
         pc.flags |= CANRING_PRODUCER_PREFAULT;
+        /* The sink pays its readers' wake-ups once per span of traffic (wake_span.h), so a
+         * reader's own linger after a wake-up would only be a second sleep: tell them. Not with
+         * --coalesce-us 0, where every batch wakes them at once. */
+        if (cfg->coalesce_us)
+                pc.flags |= CANRING_PRODUCER_BATCHED_WAKE;
         rc = canring_producer_create(&pc, &svc->producer);
         if (rc < 0) {
                 if (rc == -EBUSY)

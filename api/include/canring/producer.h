@@ -48,6 +48,14 @@ struct canring_producer_config {
  * older kernels fault the pages in as before.
  */
 #define CANRING_PRODUCER_PREFAULT 0x2
+/*
+ * The producer batches its consumers' wake-ups itself: it commits with
+ * canring_producer_commit_deferred() and pays the wake-ups (canring_producer_flush_wake()) only
+ * once a span of traffic is owed or it pauses, as canring run does. A woken consumer then finds a
+ * batch already, so consumers of this segment do not linger after a wake-up
+ * (canring_consumer_set_coalesce()): their linger would only add a sleep and its latency.
+ */
+#define CANRING_PRODUCER_BATCHED_WAKE 0x4
 
 /*
  * Creates the segment and takes ownership of the name. A stale segment of a dead producer is
