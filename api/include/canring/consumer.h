@@ -211,8 +211,9 @@ int canring_consumer_wait(struct canring_consumer *c, int timeout_ms);
  * sleep lingers USEC microseconds after it is woken before it returns, so one wake-up collects a
  * batch: less CPU per record, at most USEC more latency. A consumer that finds records waiting
  * does not linger, nor does one woken to find CANRING_COALESCE_BATCH_SLOTS slots or more
- * committed (the producer batched already). 0 (the default) turns it off; USEC must be below
- * 1,000,000. Returns 0 or -EINVAL.
+ * committed (the producer batched already), nor any on a segment whose producer batches its
+ * wake-ups itself (CANRING_PRODUCER_BATCHED_WAKE, as canring run). 0 (the default) turns it off;
+ * USEC must be below 1,000,000. Returns 0 or -EINVAL.
  */
 #define CANRING_COALESCE_BATCH_SLOTS 64
 int canring_consumer_set_coalesce(struct canring_consumer *c, unsigned usec);
