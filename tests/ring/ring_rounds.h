@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared by the ring tests that watch a sleeping consumer (test_ring_coalesce_wait,
- * test_ring_deferred_wake): a consumer thread that makes one canring_consumer_wait() per round
- * when the main thread lets it and reads everything it finds, and the means to see where it is
- * blocked (/proc/self/task/TID/syscall) instead of reading clocks.
+ * test_ring_coalesce_batched, test_ring_deferred_wake): a consumer thread that makes one
+ * canring_consumer_wait() per round when the main thread lets it and reads everything it finds, and
+ * the means to see where it is blocked (/proc/self/task/TID/syscall) instead of reading clocks.
  */
 #ifndef CANRING_TESTS_RING_ROUNDS_H
 #define CANRING_TESTS_RING_ROUNDS_H
@@ -66,6 +66,15 @@ static long rr_blocked_in(void)
                 nr = -1; /* "running" */
         fclose(f);
         return nr;
+}
+
+/* The consumer thread lingers after a wake-up (canring_consumer_set_coalesce()): it sleeps in
+ * nanosleep. Inline: not every test that includes this asks. */
+static inline int rr_lingering(void)
+{
+        long nr = rr_blocked_in();
+
+        return nr == SYS_clock_nanosleep || nr == SYS_nanosleep;
 }
 
 /* Starts the consumer thread on c for at most `rounds` rounds; exits 77 where /proc cannot tell

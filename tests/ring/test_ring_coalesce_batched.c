@@ -15,13 +15,6 @@
 #define COALESCE_US 900000
 #define ROUNDS      2
 
-static int lingering(void)
-{
-        long nr = rr_blocked_in();
-
-        return nr == SYS_clock_nanosleep || nr == SYS_nanosleep;
-}
-
 int main(void)
 {
         struct canring_producer_config cfg = {.name = rt_name("batched"),
@@ -48,7 +41,7 @@ int main(void)
                 rr_wait_for_doorbell_sleep(waiters);
                 CHECK_EQ(rt_publish(p, 0, round - 1, 1), 0);
                 while (!rr_round_done(round))
-                        if (lingering())
+                        if (rr_lingering())
                                 FAIL("round %d: the wait lingered although the producer batches "
                                      "its wake-ups",
                                      round);

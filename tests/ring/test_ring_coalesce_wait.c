@@ -16,13 +16,6 @@
 #define COALESCE_US 900000
 #define ROUNDS      2
 
-static int lingering(void)
-{
-        long nr = rr_blocked_in();
-
-        return nr == SYS_clock_nanosleep || nr == SYS_nanosleep;
-}
-
 int main(void)
 {
         struct canring_producer_config cfg = {.name = rt_name("coalesce"),
@@ -47,7 +40,7 @@ int main(void)
         rr_wait_for_doorbell_sleep(waiters);
         CHECK_EQ(rt_publish(p, 0, 0, CANRING_COALESCE_BATCH_SLOTS), 0);
         while (!rr_round_done(1))
-                if (lingering())
+                if (rr_lingering())
                         FAIL("round 1: the wait lingered although it was woken by a full batch");
         CHECK_EQ(rr_got[1], CANRING_COALESCE_BATCH_SLOTS);
 
@@ -56,7 +49,7 @@ int main(void)
         rr_go_round(2);
         rr_wait_for_doorbell_sleep(waiters);
         CHECK_EQ(rt_publish(p, 0, CANRING_COALESCE_BATCH_SLOTS, 1), 0);
-        while (!lingering())
+        while (!rr_lingering())
                 if (rr_round_done(2))
                         FAIL("round 2: woken by one record, the wait returned without lingering");
         CHECK_EQ(rt_publish(p, 0, CANRING_COALESCE_BATCH_SLOTS + 1, 9), 0);
