@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e2e_common.h"
+
 #define MMSG_BATCH 64
 #define NBUFS      32768u /* the kernel's limit on buffer ring entries: holds a whole backlog */
 #define BUF_SIZE   256u
@@ -54,11 +56,23 @@ static double thread_cpu_ns(void)
         return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
-/* The receiving socket: a backlog of n frames must fit, so its buffer is forced large. */
+/* A sending or receiving socket; a receiving one must hold a backlog of n frames, so its buffer
+ * is forced large. */
 static int open_socket(bool rx, int nframes)
 {
         int s, one = 1, big = nframes * 2048;
 
+        if (rx && !udp) {
+                /* Opened as the reference receivers open theirs. */
+                struct e2e_sock_opts so = {.rcvbuf = big};
+
+                s = e2e_open_can(ifname, &so);
+                if (s < 0) {
+                        errno = -s;
+                        die(ifname);
+                }
+                return s;
+        }
         if (udp) {
                 struct sockaddr_in a = {.sin_family = AF_INET,
                                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -69,6 +83,11 @@ static int open_socket(bool rx, int nframes)
                         die("UDP socket");
                 if (rx && getsockname(s, (struct sockaddr *)&udp_dst, &len))
                         die("getsockname");
+                /* The options e2e_open_can() sets on a CAN socket. */
+                if (rx && (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) ||
+                           setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) ||
+                           setsockopt(s, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one))))
+                        die("receive socket options");
         } else {
                 struct sockaddr_can a = {.can_family = AF_CAN,
                                          .can_ifindex = (int)if_nametoindex(ifname)};
@@ -79,10 +98,6 @@ static int open_socket(bool rx, int nframes)
                 if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)))
                         die("CAN_RAW socket");
         }
-        if (rx && (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) ||
-                   setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) ||
-                   setsockopt(s, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one))))
-                die("receive socket options");
         return s;
 }
 
