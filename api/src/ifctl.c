@@ -19,6 +19,7 @@
 
 #include "canring/ifctl.h"
 #include "ifctl_priv.h"
+#include "nl_walk.h"
 
 struct find_arg {
         const char *name;
@@ -216,13 +217,18 @@ static int set_fd_timing(int ifindex, const struct canring_if_config *cfg)
                         ret = -errno;
                         goto out;
                 }
-                unsigned len = (unsigned)n; /* unsigned: NLMSG_OK compares it with nlmsg_len */
-                for (struct nlmsghdr *nh = (struct nlmsghdr *)reply; NLMSG_OK(nh, len);
-                     nh = NLMSG_NEXT(nh, len)) {
-                        if (nh->nlmsg_type == NLMSG_ERROR) {
-                                ret = ((const struct nlmsgerr *)NLMSG_DATA(nh))->error;
+                struct canring__nl_msg msg;
+                size_t off = 0;
+                int more;
+                while ((more = canring__nl_msg_next(reply, (size_t)n, &off, &msg)) > 0) {
+                        if (msg.nh.nlmsg_type == NLMSG_ERROR) {
+                                ret = canring__nl_error(&msg); /* 0: the acknowledgement */
                                 goto out;
                         }
+                }
+                if (more < 0) {
+                        ret = more;
+                        goto out;
                 }
         }
 out:

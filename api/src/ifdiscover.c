@@ -18,6 +18,7 @@
 
 #include "canring/ifctl.h"
 #include "ifctl_priv.h"
+#include "nl_walk.h"
 
 /* Copies a fixed-size attribute payload, refusing a short one (older kernels add fields last). */
 static bool attr_get(const struct rtattr *a, void *dst, size_t size)
@@ -178,20 +179,28 @@ int canring__if_dump(int (*cb)(const struct canring_ifinfo *info, void *arg), vo
                         ret = -errno;
                         goto out;
                 }
-                unsigned len = (unsigned)n; /* unsigned: NLMSG_OK compares it with nlmsg_len */
-                for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len);
-                     nh = NLMSG_NEXT(nh, len)) {
+                struct canring__nl_msg msg;
+                size_t off = 0;
+                int more;
+                /* canring__if_parse_link() takes the message's length as given: the walk has
+                 * checked it against the datagram. */
+                while ((more = canring__nl_msg_next(buf, (size_t)n, &off, &msg)) > 0) {
+                        const struct nlmsghdr *nh = (const struct nlmsghdr *)msg.start;
                         if (nh->nlmsg_type == NLMSG_DONE)
                                 goto out;
                         if (nh->nlmsg_type == NLMSG_ERROR) {
-                                const struct nlmsgerr *e = NLMSG_DATA(nh);
-                                ret = e->error ? e->error : -EIO;
+                                int error = canring__nl_error(&msg);
+                                ret = error ? error : -EIO;
                                 goto out;
                         }
                         struct canring_ifinfo info;
                         if (canring__if_parse_link(nh, &info) == 1 && ret == 0)
                                 ret = cb(&info, arg);
                         /* a callback's error is kept; the dump is still drained to NLMSG_DONE */
+                }
+                if (more < 0) {
+                        ret = more; /* the rest of the dump cannot be found */
+                        goto out;
                 }
                 if (n == 0)
                         break;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "if_monitor.h"
 
+#include "nl_parse.h"
+
 #include <errno.h>
 #include <linux/netlink.h>
 #include <linux/if_link.h>
@@ -57,53 +59,47 @@ int canring_if_monitor_fd(const struct canring_if_monitor *m)
         return m->fd;
 }
 
-static void parse_link(const struct nlmsghdr *nh, canring_if_event_fn fn, void *ctx)
+/*
+ * Reads one datagram into BUF. Returns its length, 0 for one that did not come from the kernel
+ * (another process with the rights to send to this socket: its messages are not link events and
+ * are dropped), or -errno.
+ */
+static ssize_t recv_from_kernel(int fd, void *buf, size_t size)
 {
-        const struct ifinfomsg *ifi = NLMSG_DATA(nh);
-        struct canring_if_event ev = {
-            .change = nh->nlmsg_type == RTM_DELLINK ? CANRING_IF_GONE : CANRING_IF_PRESENT,
-            .ifindex = ifi->ifi_index,
-            .up = (ifi->ifi_flags & IFF_UP) != 0,
-        };
-        int len = (int)nh->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifi));
+        for (;;) {
+                struct sockaddr_nl from;
+                socklen_t fromlen = sizeof(from);
+                ssize_t n = recvfrom(fd, buf, size, 0, (struct sockaddr *)&from, &fromlen);
 
-        for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-                if (a->rta_type == IFLA_IFNAME) {
-                        size_t n = RTA_PAYLOAD(a) < IFNAMSIZ ? RTA_PAYLOAD(a) : IFNAMSIZ - 1;
-
-                        memcpy(ev.name, RTA_DATA(a), n);
-                        ev.name[n < IFNAMSIZ ? n : IFNAMSIZ - 1] = '\0';
-                } else if (a->rta_type == IFLA_MTU && RTA_PAYLOAD(a) >= sizeof(unsigned)) {
-                        memcpy(&ev.mtu, RTA_DATA(a), sizeof(unsigned));
-                }
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (fromlen < sizeof(from) || from.nl_family != AF_NETLINK || from.nl_pid != 0)
+                        return 0;
+                return n;
         }
-        if (ev.name[0])
-                fn(ctx, &ev);
 }
 
 int canring_if_monitor_dispatch(struct canring_if_monitor *m, canring_if_event_fn fn, void *ctx)
 {
         /* Aligned for nlmsghdr; big enough for a burst of link messages. */
         static _Thread_local long buf[8192 / sizeof(long)];
-        int events = 0;
+        int events = 0, bad = 0;
 
         for (;;) {
-                ssize_t n = recv(m->fd, buf, sizeof(buf), 0);
+                ssize_t n = recv_from_kernel(m->fd, buf, sizeof(buf));
+                int ret;
 
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        if (errno == EAGAIN || errno == EWOULDBLOCK)
-                                return events;
-                        return -errno; /* ENOBUFS: overflow, the caller re-reads the state */
-                }
-                for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (unsigned)n);
-                     nh = NLMSG_NEXT(nh, n)) {
-                        if (nh->nlmsg_type == RTM_NEWLINK || nh->nlmsg_type == RTM_DELLINK) {
-                                parse_link(nh, fn, ctx);
-                                events++;
-                        }
-                }
+                if (n == -EAGAIN || n == -EWOULDBLOCK)
+                        return bad ? bad : events;
+                if (n < 0)
+                        return (int)n; /* -ENOBUFS: overflow, the caller re-reads the state */
+                ret = canring_nl_parse_links(buf, (size_t)n, fn, ctx);
+                if (ret < 0)
+                        bad = ret; /* the rest of that datagram is unreadable: events were lost */
+                else
+                        events += ret;
         }
 }
 
@@ -141,26 +137,6 @@ int canring_if_query(const char *name, struct canring_if_event *ev)
         return err;
 }
 
-/* Calls FN for the IFLA_STATS_LINK_64 of one RTM_NEWSTATS message, if it has them. */
-static void parse_stats(const struct nlmsghdr *nh, canring_if_stats_fn fn, void *ctx)
-{
-        const struct if_stats_msg *ism = NLMSG_DATA(nh);
-        int len = (int)nh->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ism));
-        const struct rtattr *a =
-            (const struct rtattr *)((const char *)ism + NLMSG_ALIGN(sizeof(*ism)));
-
-        for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-                if (a->rta_type == IFLA_STATS_LINK_64 &&
-                    RTA_PAYLOAD(a) >= sizeof(struct rtnl_link_stats64)) {
-                        struct rtnl_link_stats64 st;
-
-                        memcpy(&st, RTA_DATA(a), sizeof(st)); /* attributes are 4-byte aligned */
-                        fn(ctx, (int)ism->ifindex, &st);
-                        return;
-                }
-        }
-}
-
 int canring_if_stats_dump(int *fdp, canring_if_stats_fn fn, void *ctx)
 {
         /* RTM_GETSTATS asking for the 64-bit link counters only: about 200 bytes per interface,
@@ -193,29 +169,22 @@ int canring_if_stats_dump(int *fdp, canring_if_stats_fn fn, void *ctx)
                 goto out;
         }
         for (;;) {
-                ssize_t n = recv(fd, buf, sizeof(buf), 0);
+                ssize_t n = recv_from_kernel(fd, buf, sizeof(buf));
+                bool done;
+                int ret;
 
                 if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        err = -errno;
+                        err = (int)n;
                         goto out;
                 }
-                for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (unsigned)n);
-                     nh = NLMSG_NEXT(nh, n)) {
-                        if (nh->nlmsg_type == NLMSG_DONE)
-                                goto out;
-                        if (nh->nlmsg_type == NLMSG_ERROR) {
-                                const struct nlmsgerr *e = NLMSG_DATA(nh);
-
-                                err = e->error < 0 ? e->error : -EIO;
-                                goto out;
-                        }
-                        if (nh->nlmsg_type == RTM_NEWSTATS) {
-                                parse_stats(nh, fn, ctx);
-                                count++;
-                        }
+                ret = canring_nl_parse_stats(buf, (size_t)n, fn, ctx, &done);
+                if (ret < 0) {
+                        err = ret;
+                        goto out;
                 }
+                count += ret;
+                if (done)
+                        goto out;
         }
 out:
         if (err < 0) {

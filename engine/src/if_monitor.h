@@ -33,9 +33,10 @@ int canring_if_monitor_fd(const struct canring_if_monitor *m);
 typedef void (*canring_if_event_fn)(void *ctx, const struct canring_if_event *ev);
 
 /*
- * Reads every pending message and calls FN once per link event. Returns the number of events, or
- * -errno. -ENOBUFS means netlink overflowed and events were lost: the caller must re-read the
- * state of its interfaces (the monitor stays usable).
+ * Reads every pending message and calls FN once per link event. Only the kernel's messages count.
+ * Returns the number of events, or -errno. -ENOBUFS (netlink overflowed) and -EBADMSG (a message
+ * could not be parsed, so what followed it in its datagram was not read) mean events were lost:
+ * the caller must re-read the state of its interfaces (the monitor stays usable).
  */
 int canring_if_monitor_dispatch(struct canring_if_monitor *m, canring_if_event_fn fn, void *ctx);
 

@@ -292,9 +292,12 @@ int canring_service_run(struct canring_service *svc, char *err, size_t errlen)
                 }
                 if (p[0].revents)
                         break;
-                if (p[1].revents && canring_if_monitor_dispatch(
-                                        svc->ifmon, svc_channels_on_if_event, svc) == -ENOBUFS)
-                        svc_channels_resync(svc); /* netlink overflowed: events were lost */
+                if (p[1].revents) {
+                        int ret =
+                            canring_if_monitor_dispatch(svc->ifmon, svc_channels_on_if_event, svc);
+                        if (ret == -ENOBUFS || ret == -EBADMSG)
+                                svc_channels_resync(svc); /* events were lost */
+                }
                 if (p[2].revents && read(svc->timer_fd, &ticks, sizeof(ticks)) > 0 &&
                     svc_channels_tick(svc) == svc->tick_slow) {
                         svc->tick_slow = !svc->tick_slow;
