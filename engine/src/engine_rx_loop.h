@@ -58,8 +58,12 @@ struct engine_rx_config {
          * the loop looks again (frames are flowing); not brief: a wait that finds no completion
          * and sleeps until the next one (or the run ends). A sink that defers its consumers'
          * wake-ups (canring_producer_commit_deferred()) pays them here: at the latest when the
-         * loop sleeps for real, so that they come once per pause of the stream, not per batch. */
-        void (*idle)(void *ctx, bool brief);
+         * loop sleeps for real, so that they come once per pause of the stream, not per batch.
+         * For a brief sleep it returns how long (ns) its consumers can do without new frames:
+         * while a stream flows the loop may linger up to that long instead of coalesce_ns (at
+         * most 8 times coalesce_ns, and less for a fast stream; rx_loop.c, linger_ns()). 0 or
+         * less than coalesce_ns: coalesce_ns. */
+        uint64_t (*idle)(void *ctx, bool brief);
         const struct engine_features *features; /* NULL = engine_features_get() */
 };
 
@@ -89,14 +93,16 @@ struct engine_rx_chan_stats {
 
 /* Loop-wide counters. */
 struct engine_rx_stats {
-        uint64_t iterations;     /* waits for completions */
-        uint64_t cqes;           /* completions reaped */
-        uint64_t sink_calls;     /* sink invocations (new batches and retries) */
-        uint64_t frames;         /* frames accepted by the sink */
-        uint64_t max_batch;      /* largest array handed to the sink */
-        uint64_t backpressure;   /* sink calls that accepted fewer frames than offered */
-        uint64_t held;           /* frames held for a retry right now */
-        uint64_t stop_discarded; /* held frames the sink still refused when the loop stopped */
+        uint64_t iterations;        /* waits for completions */
+        uint64_t cqes;              /* completions reaped */
+        uint64_t sink_calls;        /* sink invocations (new batches and retries) */
+        uint64_t frames;            /* frames accepted by the sink */
+        uint64_t max_batch;         /* largest array handed to the sink */
+        uint64_t backpressure;      /* sink calls that accepted fewer frames than offered */
+        uint64_t held;              /* frames held for a retry right now */
+        uint64_t stop_discarded;    /* held frames the sink still refused when the loop stopped */
+        uint64_t long_lingers;      /* coalescing sleeps made longer than coalesce_ns (cfg.idle) */
+        uint64_t longest_linger_ns; /* the longest coalescing sleep */
 };
 
 struct engine_rx;

@@ -38,19 +38,21 @@ static uint64_t ud_make(unsigned op, uint32_t gen, unsigned ch)
 }
 
 struct rx_chan {
-        int fd;              /* -1: no socket */
-        uint32_t gen;        /* bumped whenever the socket changes */
-        bool armed;          /* a recvmsg of the current generation is in flight */
-        bool cancel_sent;    /* ... and a cancel for it is on its way */
-        bool paused;         /* back-pressure: frames of this channel are held */
-        bool failed;         /* parked after ERR_STREAK_MAX errors */
-        bool rearm_due;      /* the kernel ended the recvmsg on its own: next arm is a re-arm */
-        bool refused;        /* the sink refused this channel in the current offer_split() */
-        bool seen;           /* a frame of the current socket came since the last drop poll */
-        bool seen_prev;      /* ... and in the poll period before */
-        uint32_t nheld;      /* frames of this channel in rx->held */
-        uint32_t last_ovfl;  /* last SO_RXQ_OVFL value seen on the current socket */
-        uint32_t err_streak; /* consecutive error completions */
+        int fd;               /* -1: no socket */
+        uint32_t gen;         /* bumped whenever the socket changes */
+        bool armed;           /* a recvmsg of the current generation is in flight */
+        bool cancel_sent;     /* ... and a cancel for it is on its way */
+        bool paused;          /* back-pressure: frames of this channel are held */
+        bool failed;          /* parked after ERR_STREAK_MAX errors */
+        bool rearm_due;       /* the kernel ended the recvmsg on its own: next arm is a re-arm */
+        bool refused;         /* the sink refused this channel in the current offer_split() */
+        bool seen;            /* a frame of the current socket came since the last drop poll */
+        bool seen_prev;       /* ... and in the poll period before */
+        uint32_t nheld;       /* frames of this channel in rx->held */
+        uint32_t last_ovfl;   /* last SO_RXQ_OVFL value seen on the current socket */
+        uint32_t err_streak;  /* consecutive error completions */
+        uint32_t iter_frames; /* frames reaped in iteration number iter */
+        uint64_t iter;
         struct engine_rx_chan_stats st;
 };
 
@@ -65,6 +67,7 @@ struct engine_rx {
         uint64_t pause_ns;
         uint64_t drop_poll_ns;
         uint64_t coalesce_ns; /* linger before the next wait while frames flow; 0 = off */
+        uint64_t lingered_ns; /* the last iteration followed a linger this long; 0 = it did not */
 
         unsigned char *bufs;          /* nbufs * ENGINE_RX_BUF_SIZE */
         struct io_uring_buf_ring *br; /* page-aligned, shared with the kernel */
@@ -89,6 +92,9 @@ struct engine_rx {
         bool poll_due;     /* the timer ticked: poll the drop counters this iteration */
         bool idle_due;     /* the sink was called since cfg.idle last was for a sleep not brief */
         unsigned nframes;  /* frames reaped in this iteration */
+        unsigned busiest;  /* ... by the channel that brought the most */
+        bool dropped;      /* ... and some socket reported drops among them */
+        uint64_t iter;     /* iterations so far (tells rx_chan.iter_frames apart) */
         unsigned inflight; /* recv multishots in flight, every generation */
         bool dirty;        /* some channel may need arming */
         bool stopping;
@@ -483,12 +489,19 @@ static void on_frame(struct engine_rx *rx, unsigned ch, bool current, uint16_t b
                 f.rxq_ovfl_delta = m.ovfl - c->last_ovfl;
                 c->last_ovfl = m.ovfl;
                 STAT_ADD(c->st.kernel_drops, f.rxq_ovfl_delta);
+                rx->dropped = true;
         }
         if (current) {
                 c->err_streak = 0;
                 c->seen = true;
         }
         rx->nframes++;
+        if (c->iter != rx->iter) {
+                c->iter = rx->iter;
+                c->iter_frames = 0;
+        }
+        if (++c->iter_frames > rx->busiest)
+                rx->busiest = c->iter_frames;
         if (c->paused) {
                 /* Behind held frames of its channel: keeps per-channel order. */
                 rx->held[rx->nheld++] = f;
@@ -587,6 +600,7 @@ static void poll_drops(struct engine_rx *rx)
                 f.bid = ENGINE_RX_NO_BUFFER;
                 c->last_ovfl = mem[SK_MEMINFO_DROPS];
                 STAT_ADD(c->st.kernel_drops, f.rxq_ovfl_delta);
+                rx->dropped = true;
                 if (c->paused) {
                         rx->held[rx->nheld++] = f;
                         c->nheld++;
@@ -873,15 +887,16 @@ static int pin(struct engine_rx *rx, char *err, size_t errlen)
  * The loop is about to sleep: tell the sink (cfg.idle) if it was called since the last sleep
  * that was not brief. BRIEF is the coalescing linger, after which the loop looks again: the sink
  * may go on deferring then, so the sleep after it (one that waits for the next completion) still
- * counts as due.
+ * counts as due. Returns what the sink answered: how long its consumers can wait (ns; 0 = no
+ * answer).
  */
-static void go_idle(struct engine_rx *rx, bool brief)
+static uint64_t go_idle(struct engine_rx *rx, bool brief)
 {
         if (!rx->idle_due || !rx->cfg.idle)
-                return;
+                return 0;
         if (!brief)
                 rx->idle_due = false;
-        rx->cfg.idle(rx->cfg.sink_ctx, brief);
+        return rx->cfg.idle(rx->cfg.sink_ctx, brief);
 }
 
 static bool wait_error(int ret)
@@ -912,7 +927,8 @@ static int wait_cqes(struct engine_rx *rx)
                         STAT_ADD(rx->st.iterations, 1);
                         return 0;
                 }
-                go_idle(rx, false);
+                (void)go_idle(rx, false);
+                rx->lingered_ns = 0; /* the stream paused: what comes next starts a new one */
         }
         if (rx->nheld && !rx->fatal) {
                 uint64_t now = now_ns();
@@ -935,21 +951,63 @@ static int wait_cqes(struct engine_rx *rx)
  * the loop is behind, the thread sleeps for coalesce_ns before it waits again. An isolated frame is
  * still handed on at once (the sleep comes after it); frames of a burst wait at most coalesce_ns
  * longer. Nothing is lost meanwhile: frames queue in the sockets' receive buffers.
+ *
+ * While a stream flows (this iteration followed a linger and brought frames), the sleep may be
+ * longer: as long as the sink says its consumers can wait (a sink that defers their wake-ups
+ * until the frames owed span a budget gains nothing from frames handed to it sooner). A slow
+ * stream then costs one iteration per consumer wake-up instead of one per coalesce_ns. Bounds,
+ * each measured on this iteration's frames, which came in about the last linger's time: at most
+ * LINGER_MAX_PERIODS times coalesce_ns; no longer than it would take, at that rate, to fill half
+ * of the buffers, or to bring LINGER_MAX_QUEUED frames to the busiest channel's socket (whose
+ * receive buffer must hold them: a few hundred fit a default one); and not at all after an
+ * iteration that saw a socket drop. (The rate bounds alone would let a stream that its socket
+ * throttles, so that fewer frames come than are sent, stretch the sleep further each time.) The
+ * first linger after a pause keeps coalesce_ns, so an isolated frame, or a burst that ends within
+ * that linger, is handed on as soon as before; later frames of a stream wait at most what the
+ * sink allows (in the service, the readers' wake-up budget, which they waited for in the ring
+ * before). Readers that happen to be awake see them that much later.
  */
+#define LINGER_MAX_PERIODS 8u
+#define LINGER_MAX_QUEUED  256u
+
+static uint64_t linger_ns(const struct engine_rx *rx, uint64_t prev_ns, uint64_t sink_wait_ns)
+{
+        uint64_t ns = rx->coalesce_ns, longer = sink_wait_ns;
+
+        if (!prev_ns || rx->dropped || sink_wait_ns <= ns)
+                return ns;
+        uint64_t most = ns * LINGER_MAX_PERIODS;
+        uint64_t fill_ns = prev_ns * (rx->nbufs / 2) / rx->nframes;
+        uint64_t queue_ns = prev_ns * LINGER_MAX_QUEUED / rx->busiest;
+
+        longer = longer < most ? longer : most;
+        longer = longer < fill_ns ? longer : fill_ns;
+        longer = longer < queue_ns ? longer : queue_ns;
+        return longer > ns ? longer : ns;
+}
+
 static void linger(struct engine_rx *rx)
 {
+        uint64_t prev_ns = rx->lingered_ns;
+
+        rx->lingered_ns = 0;
         /* Not when there is something to submit (a cancel, an arm, a socket change must not wait)
          * or to retry, nor when the loop is behind or stopping. */
         if (!rx->coalesce_ns || !rx->nframes || rx->nframes >= rx->nbufs / 2 || rx->stopping ||
             rx->nheld || rx->dirty || io_uring_sq_ready(&rx->ring))
                 return;
-        struct timespec ts = {.tv_sec = (time_t)(rx->coalesce_ns / 1000000000u),
-                              .tv_nsec = (long)(rx->coalesce_ns % 1000000000u)};
+        uint64_t sink_wait_ns = go_idle(rx, true);
+        uint64_t ns = linger_ns(rx, prev_ns, sink_wait_ns);
+        struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u),
+                              .tv_nsec = (long)(ns % 1000000000u)};
         /* The eventfd stays readable until the loop's read of it runs: a stop or a socket request
          * that comes meanwhile ends the sleep at once. */
         struct pollfd pfd = {.fd = rx->efd, .events = POLLIN};
-        go_idle(rx, true);
+        STAT_ADD(rx->st.long_lingers, ns > rx->coalesce_ns);
+        if (ns > rx->st.longest_linger_ns)
+                STAT_SET(rx->st.longest_linger_ns, ns);
         ppoll(&pfd, 1, &ts, NULL);
+        rx->lingered_ns = ns;
 }
 
 int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
@@ -1013,7 +1071,9 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                         set_fatal(rx, ret);
                         break;
                 }
-                rx->nframes = 0;
+                rx->nframes = rx->busiest = 0;
+                rx->dropped = false;
+                rx->iter++;
                 reap(rx);
                 poll_drops(rx);
                 keep_timer(rx);
@@ -1027,7 +1087,7 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
 
         /* Everything the kernel delivered has been reaped; one last offer for held frames. */
         retry_held(rx, true);
-        go_idle(rx, false);
+        (void)go_idle(rx, false);
         STAT_ADD(rx->st.stop_discarded, rx->nheld);
         for (unsigned i = 0; i < rx->nheld; i++)
                 rx->ch[rx->held[i].channel].nheld = 0;

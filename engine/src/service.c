@@ -338,10 +338,12 @@ void canring_service_report_engine(const struct canring_service *svc, FILE *out)
                 fprintf(out,
                         "canring run: engine thread %u: %llu frames in %llu iterations, %llu "
                         "completions, %llu sink calls (largest batch %llu, %llu with "
-                        "back-pressure)\n",
+                        "back-pressure), %llu long lingers (longest %llu us)\n",
                         i, (unsigned long long)st.frames, (unsigned long long)st.iterations,
                         (unsigned long long)st.cqes, (unsigned long long)st.sink_calls,
-                        (unsigned long long)st.max_batch, (unsigned long long)st.backpressure);
+                        (unsigned long long)st.max_batch, (unsigned long long)st.backpressure,
+                        (unsigned long long)st.long_lingers,
+                        (unsigned long long)(st.longest_linger_ns / 1000u));
         }
 }
 

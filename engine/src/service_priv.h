@@ -80,7 +80,7 @@ struct canring_service {
 int svc_sink(void *ctx, const struct engine_rx_frame *frames, unsigned n);
 /* The engine goes to sleep: wakes the readers the sink's deferred commits left asleep (see
  * wake_span.h for when a brief sleep leaves them asleep a little longer). */
-void svc_sink_idle(void *ctx, bool brief);
+uint64_t svc_sink_idle(void *ctx, bool brief);
 
 /* Opens channel ch's socket and installs it in its engine; 0 or -errno with ERR. */
 int svc_channel_open(struct canring_service *svc, unsigned ch, char *err, size_t errlen);

@@ -158,15 +158,22 @@ static int publish(struct svc_shard *sh, const struct engine_rx_frame *frames, u
         return (int)n;
 }
 
-void svc_sink_idle(void *ctx, bool brief)
+uint64_t svc_sink_idle(void *ctx, bool brief)
 {
         struct svc_shard *sh = ctx;
-        uint64_t budget = (uint64_t)sh->svc->cfg.coalesce_us * 1000u * WAKE_SPAN_COALESCE_PERIODS;
+        uint64_t period = (uint64_t)sh->svc->cfg.coalesce_us * 1000u;
+        uint64_t budget = period * WAKE_SPAN_COALESCE_PERIODS;
 
-        if (!wake_span_due(&sh->owed, brief, budget))
-                return;
+        /* Due a period early: one more linger would take the frames owed past the budget. Until
+         * then the engine may gather frames in the sockets, up to the whole budget, so that the
+         * frames of one long linger (which span it less the gap before the first) are due as
+         * they come: one engine iteration and one reader wake-up per budget of a slow stream. */
+        if (!wake_span_due(&sh->owed, brief, budget - period))
+                return wake_span_left(&sh->owed, budget);
         canring_producer_flush_wake(sh->svc->producer, sh->index);
         wake_span_reset(&sh->owed);
+        /* Nothing is owed now: the readers are not due again before new frames span a budget. */
+        return brief ? budget : 0;
 }
 
 int svc_sink(void *ctx, const struct engine_rx_frame *frames, unsigned n)

@@ -4,10 +4,12 @@
  * canring_producer_commit_deferred(), which leaves sleeping readers asleep; the engine tells the
  * sink each time it is about to sleep. Before a real sleep (the stream paused) the readers are
  * woken at once. Before a brief one (the coalescing linger, frames still flowing) they are woken
- * only once the frames owed to them span the budget in receive time: while the stream flows, a
- * reader wakes once per budget of traffic instead of once per engine batch, and no frame waits
- * much more than the budget for its reader. (The producer also wakes them once a 32nd of the ring
- * is owed.) Receive times are the frames' own kernel timestamps, so the rule reads no clock.
+ * only once the frames owed to them span the budget in receive time (the service asks a period
+ * early: at the last brief sleep before they would span more): while the stream flows, a reader
+ * wakes once per budget of traffic instead of once per engine batch, and no frame waits much more
+ * than the budget for its reader. (The producer also wakes them once a 32nd of the ring is owed.)
+ * Receive times are the frames' own kernel timestamps, so the rule reads no clock. Until they are
+ * due, the engine may gather frames in the sockets instead of the ring (wake_span_left()).
  */
 #ifndef CANRING_WAKE_SPAN_H
 #define CANRING_WAKE_SPAN_H
@@ -41,6 +43,19 @@ static inline bool wake_span_due(const struct wake_span *w, bool brief, uint64_t
         if (!brief || !w->since_ns)
                 return true;
         return w->newest_ns < w->since_ns || w->newest_ns - w->since_ns >= budget_ns;
+}
+
+/*
+ * While not due: how much more receive time the frames owed may span before the readers are due
+ * (the engine may gather that long before it looks again; frames meanwhile wait in the sockets,
+ * which the readers, asleep until then, do not notice).
+ */
+static inline uint64_t wake_span_left(const struct wake_span *w, uint64_t budget_ns)
+{
+        uint64_t span = w->newest_ns - w->since_ns;
+
+        return w->since_ns && w->newest_ns >= w->since_ns && span < budget_ns ? budget_ns - span
+                                                                              : 0;
 }
 
 /* The readers were woken: nothing is owed. */

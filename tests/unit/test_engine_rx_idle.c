@@ -21,7 +21,7 @@ static int counting_sink(void *ctx, const struct engine_rx_frame *frames, unsign
         return (int)n;
 }
 
-static void idle(void *ctx, bool brief)
+static uint64_t idle(void *ctx, bool brief)
 {
         uint64_t calls = __atomic_load_n(&sink_calls, __ATOMIC_ACQUIRE);
 
@@ -30,10 +30,11 @@ static void idle(void *ctx, bool brief)
                 FAIL("idle called again with no sink call since the last real sleep");
         if (brief) {
                 __atomic_add_fetch(&brief_calls, 1, __ATOMIC_RELEASE);
-                return;
+                return 0;
         }
         __atomic_store_n(&sink_calls_at_idle, calls, __ATOMIC_RELEASE);
         __atomic_add_fetch(&idle_calls, 1, __ATOMIC_RELEASE);
+        return 0;
 }
 
 /* Until the loop called idle, not brief, after the sink's latest call. */

@@ -2,7 +2,8 @@
 /*
  * When the service pays a deferred reader wake-up (engine/src/wake_span.h): before a real sleep
  * of the engine always; before a brief one only once the frames owed span the budget in receive
- * time, or when their times run backwards; never held back when nothing is owed. Timestamps are
+ * time, or when their times run backwards; never held back when nothing is owed. While not due,
+ * how much more receive time they may span (the engine may linger that long). Timestamps are
  * made up: the rule reads no clock.
  */
 #include <stdio.h>
@@ -34,13 +35,16 @@ int main(void)
         wake_span_add(&w, T0, T0 + 1 * MS);
         CHECK(!wake_span_due(&w, true, BUDGET));
         CHECK(wake_span_due(&w, false, BUDGET));
+        CHECK(wake_span_left(&w, BUDGET) == 3 * MS);
         wake_span_add(&w, T0 + 2 * MS, T0 + 3 * MS);
         CHECK(w.since_ns == T0); /* measured from the first frame owed, not the batch */
         CHECK(!wake_span_due(&w, true, BUDGET));
+        CHECK(wake_span_left(&w, BUDGET) == 1 * MS);
 
         /* The budget reached, exactly: due on a brief sleep too. */
         wake_span_add(&w, T0 + 3 * MS, T0 + 4 * MS);
         CHECK(wake_span_due(&w, true, BUDGET));
+        CHECK(wake_span_left(&w, BUDGET) == 0);
 
         /* Paid: the next batch starts a new span. */
         wake_span_reset(&w);
@@ -49,14 +53,20 @@ int main(void)
         CHECK(w.since_ns == T0 + 10 * MS);
         CHECK(!wake_span_due(&w, true, BUDGET));
 
-        /* The realtime clock set back between batches: due at once. */
+        /* The realtime clock set back between batches: due at once, nothing left. */
         wake_span_add(&w, T0 - 60000 * MS, T0 - 60000 * MS);
         CHECK(wake_span_due(&w, true, BUDGET));
+        CHECK(wake_span_left(&w, BUDGET) == 0);
 
         /* One batch alone may span the budget (an engine that fell behind). */
         wake_span_reset(&w);
         wake_span_add(&w, T0, T0 + 5 * MS);
         CHECK(wake_span_due(&w, true, BUDGET));
+        CHECK(wake_span_left(&w, BUDGET) == 0);
+
+        /* Nothing owed: nothing to say of the span (the sink answers for that case itself). */
+        wake_span_reset(&w);
+        CHECK(wake_span_left(&w, BUDGET) == 0);
 
         printf("wake span: all cases as expected\n");
         return 0;
