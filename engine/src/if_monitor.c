@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "if_monitor.h"
 
-#include "nl_parse.h"
-
 #include <errno.h>
 #include <linux/netlink.h>
 #include <linux/if_link.h>
@@ -13,6 +11,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "nl_parse.h"
 
 struct canring_if_monitor {
         int fd;
