@@ -163,6 +163,29 @@ static inline struct engine_rx *harness_loop(unsigned nch, unsigned nbufs, engin
         return rx;
 }
 
+/*
+ * Starts a loop made from CFG (its sink harness_sink_all into S, one channel) over one stand-in
+ * channel whose sending end is *P.
+ */
+static inline struct engine_rx *harness_start_one(struct engine_rx_config cfg,
+                                                  struct harness_sink *s, struct harness_pair *p)
+{
+        struct engine_rx *rx;
+        int ret;
+
+        cfg.nchannels = 1;
+        cfg.sink = harness_sink_all;
+        cfg.sink_ctx = s;
+        harness_sink_init(s, 1);
+        ret = engine_rx_create(&cfg, &rx);
+        if (ret)
+                FAIL("engine_rx_create: %s", strerror(-ret));
+        *p = harness_pair_open();
+        if (engine_rx_set_socket(rx, 0, p->rx) || engine_rx_start(rx))
+                FAIL("installing the socket or starting the loop failed");
+        return rx;
+}
+
 static inline void harness_stop_join(struct engine_rx *rx)
 {
         char err[256];

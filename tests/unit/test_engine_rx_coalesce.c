@@ -22,19 +22,9 @@ static uint64_t mono_ns(void)
 /* A running loop with COALESCE_NS over one stand-in channel whose sending end is *P. */
 static struct engine_rx *start_one(uint64_t coalesce_ns, unsigned nbufs, struct harness_pair *p)
 {
-        struct engine_rx *rx;
-        struct engine_rx_config cfg = {.nchannels = 1,
-                                       .nbufs = nbufs,
-                                       .coalesce_ns = coalesce_ns,
-                                       .sink = harness_sink_all,
-                                       .sink_ctx = &s};
+        struct engine_rx_config cfg = {.nbufs = nbufs, .coalesce_ns = coalesce_ns};
 
-        harness_sink_init(&s, 1);
-        CHECK(engine_rx_create(&cfg, &rx) == 0);
-        *p = harness_pair_open();
-        CHECK(engine_rx_set_socket(rx, 0, p->rx) == 0);
-        CHECK(engine_rx_start(rx) == 0);
-        return rx;
+        return harness_start_one(cfg, &s, p);
 }
 
 /* Sends FRAMES frames 100 us apart through a loop with coalesce_ns and returns the loop's

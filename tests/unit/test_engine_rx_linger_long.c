@@ -30,20 +30,9 @@ static uint64_t idle(void *ctx, bool brief)
 
 static struct engine_rx *start_one(uint64_t coalesce_ns, unsigned nbufs, struct harness_pair *p)
 {
-        struct engine_rx *rx;
-        struct engine_rx_config cfg = {.nchannels = 1,
-                                       .nbufs = nbufs,
-                                       .coalesce_ns = coalesce_ns,
-                                       .sink = harness_sink_all,
-                                       .sink_ctx = &s,
-                                       .idle = idle};
+        struct engine_rx_config cfg = {.nbufs = nbufs, .coalesce_ns = coalesce_ns, .idle = idle};
 
-        harness_sink_init(&s, 1);
-        CHECK(engine_rx_create(&cfg, &rx) == 0);
-        *p = harness_pair_open();
-        CHECK(engine_rx_set_socket(rx, 0, p->rx) == 0);
-        CHECK(engine_rx_start(rx) == 0);
-        return rx;
+        return harness_start_one(cfg, &s, p);
 }
 
 static void finish(struct engine_rx *rx, struct harness_pair *p, struct engine_rx_stats *st)
