@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # While frames keep flowing, the service wakes a sleeping reader every few milliseconds of traffic
-# (four coalescing periods: 4 ms by default, engine/src/wake_span.h), not only when the engine
-# finds nothing to do or a 32nd of the ring is owed. 2,000 frames (fewer than the 2,048 that force
-# a wake-up on the default ring) paced at 4,000/s on one vcan, so that each of the engine's 1 ms
-# lingers brings more and it rarely sleeps for real: every frame arrives, in order, and no single
-# wake-up brings more than 200 (50 ms of the stream, twelve times the budget; 24-39 were measured).
+# (due at three of four coalescing periods: 4 ms by default, engine/src/wake_span.h), not only when
+# the engine finds nothing to do or a 32nd of the ring is owed. 2,000 frames (fewer than the 2,048
+# that force a wake-up on the default ring) paced at 4,000/s on one vcan, so that each of the
+# engine's lingers brings more and it rarely sleeps for real: every frame arrives, in order, and no
+# single wake-up brings more than 200 (50 ms of the stream, twelve times the budget; 24-39 were
+# measured with 1 ms lingers, 23-24 with the longer ones of engine_linger_long).
 # With the budget ignored the reader was woken every ~100 ms, about 400 frames at a time.
 . "$(dirname "$0")/../lib.sh"
 N=2000
