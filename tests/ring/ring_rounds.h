@@ -93,6 +93,26 @@ static void rr_start(struct canring_consumer *c, int rounds, pthread_t *th)
         }
 }
 
+/*
+ * Makes the producer of CFG, attaches a consumer with wake-up coalescing COALESCE_US, sets
+ * *WAITERS to the ring's waiter count and starts the consumer thread for ROUNDS rounds (rr_start).
+ * Returns the producer; rr_close() ends it all.
+ */
+static struct canring_producer *rr_open(const struct canring_producer_config *cfg,
+                                        unsigned coalesce_us, int rounds,
+                                        struct canring_consumer **c, const uint32_t **waiters,
+                                        pthread_t *th)
+{
+        struct canring_producer *p;
+
+        CHECK_EQ(canring_producer_create(cfg, &p), 0);
+        CHECK_EQ(canring_consumer_attach(cfg->name, NULL, c), 0);
+        CHECK_EQ(canring_consumer_set_coalesce(*c, coalesce_us), 0);
+        *waiters = ((const struct canring_producer_hot *)(const void *)p)->waiters;
+        rr_start(*c, rounds, th);
+        return p;
+}
+
 /* Lets the consumer start its wait of this round. */
 static void rr_go_round(int round)
 {
@@ -122,6 +142,14 @@ static void rr_finish(pthread_t th)
 {
         __atomic_store_n(&rr_stop, 1, __ATOMIC_RELEASE);
         CHECK_EQ(pthread_join(th, NULL), 0);
+}
+
+/* Ends what rr_open() made: the consumer thread, the consumer, the producer. */
+static void rr_close(pthread_t th, struct canring_consumer *c, struct canring_producer *p)
+{
+        rr_finish(th);
+        canring_consumer_detach(c);
+        canring_producer_destroy(p);
 }
 
 #endif

@@ -24,15 +24,9 @@ int main(void)
                                               .max_consumers = 2,
                                               .flags = CANRING_PRODUCER_BATCHED_WAKE};
         struct canring_consumer *consumer;
-        struct canring_producer *p;
         const uint32_t *waiters;
         pthread_t th;
-
-        CHECK_EQ(canring_producer_create(&cfg, &p), 0);
-        CHECK_EQ(canring_consumer_attach(cfg.name, NULL, &consumer), 0);
-        CHECK_EQ(canring_consumer_set_coalesce(consumer, COALESCE_US), 0);
-        waiters = ((const struct canring_producer_hot *)(const void *)p)->waiters;
-        rr_start(consumer, ROUNDS, &th);
+        struct canring_producer *p = rr_open(&cfg, COALESCE_US, ROUNDS, &consumer, &waiters, &th);
 
         /* Each round: woken by one record (fewer than CANRING_COALESCE_BATCH_SLOTS, which
          * without the flag lingers), the wait returns without lingering. */
@@ -49,8 +43,6 @@ int main(void)
                 CHECK_EQ(rr_got[round], 1);
         }
 
-        rr_finish(th);
-        canring_consumer_detach(consumer);
-        canring_producer_destroy(p);
+        rr_close(th, consumer, p);
         return 0;
 }

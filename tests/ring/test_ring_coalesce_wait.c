@@ -24,15 +24,9 @@ int main(void)
                                               .nchannels = 1,
                                               .max_consumers = 2};
         struct canring_consumer *consumer;
-        struct canring_producer *p;
         const uint32_t *waiters;
         pthread_t th;
-
-        CHECK_EQ(canring_producer_create(&cfg, &p), 0);
-        CHECK_EQ(canring_consumer_attach(cfg.name, NULL, &consumer), 0);
-        CHECK_EQ(canring_consumer_set_coalesce(consumer, COALESCE_US), 0);
-        waiters = ((const struct canring_producer_hot *)(const void *)p)->waiters;
-        rr_start(consumer, ROUNDS, &th);
+        struct canring_producer *p = rr_open(&cfg, COALESCE_US, ROUNDS, &consumer, &waiters, &th);
 
         /* Round 1: woken by a batch as big as CANRING_COALESCE_BATCH_SLOTS records (classic
          * ones take a slot each, FD ones more): the wait returns without lingering. */
@@ -56,8 +50,6 @@ int main(void)
         rr_wait_round(2);
         CHECK_EQ(rr_got[2], 10);
 
-        rr_finish(th);
-        canring_consumer_detach(consumer);
-        canring_producer_destroy(p);
+        rr_close(th, consumer, p);
         return 0;
 }

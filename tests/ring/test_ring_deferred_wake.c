@@ -54,19 +54,14 @@ int main(void)
                                               .flags = CANRING_PRODUCER_FENCED_COMMIT};
         const unsigned part = RING_BYTES / CANRING_SLOT_SIZE / CANRING_PRODUCER_DEFER_MAX_PART;
         struct canring_consumer *consumer;
-        struct canring_producer *p;
         const uint32_t *waiters;
         pthread_t th;
         uint64_t seq = 0;
         uint32_t before;
         int round = 1, tries = 0;
+        struct canring_producer *p = rr_open(&cfg, 0, ROUNDS, &consumer, &waiters, &th);
 
-        CHECK_EQ(canring_producer_create(&cfg, &p), 0);
-        CHECK_EQ(canring_consumer_attach(cfg.name, NULL, &consumer), 0);
-        CHECK_EQ(canring_consumer_set_coalesce(consumer, 0), 0);
-        waiters = ((const struct canring_producer_hot *)(const void *)p)->waiters;
         map_doorbell(cfg.name);
-        rr_start(consumer, ROUNDS, &th);
         canring_producer_flush_wake(p, 1); /* no such ring: ignored */
 
         /* Round 1: a deferred record rings nothing; the flush rings once and wakes the sleeper. */
@@ -131,8 +126,6 @@ int main(void)
         rr_wait_round(round);
         CHECK_EQ(read_so_far + rr_got[round], (int)records);
 
-        rr_finish(th);
-        canring_consumer_detach(consumer);
-        canring_producer_destroy(p);
+        rr_close(th, consumer, p);
         return 0;
 }
