@@ -52,7 +52,7 @@ struct rx_chan {
         uint32_t last_ovfl;   /* last SO_RXQ_OVFL value seen on the current socket */
         uint32_t err_streak;  /* consecutive error completions */
         uint32_t iter_frames; /* frames reaped in iteration number iter */
-        uint64_t iter;
+        uint64_t iter;        /* the loop's iteration iter_frames counts (engine_rx.iter) */
         struct engine_rx_chan_stats st;
 };
 

@@ -48,8 +48,8 @@ void canring_service_destroy(struct canring_service *svc);
 void canring_service_report(const struct canring_service *svc, FILE *out);
 
 /* Writes one line per engine thread: its loop's counters (frames, iterations, completions, sink
- * calls, largest batch, back-pressure); for the end of a run, where they tell how well the loop
- * batched. */
+ * calls, largest batch, back-pressure, long lingers and the longest); for the end of a run, where
+ * they tell how well the loop batched. */
 void canring_service_report_engine(const struct canring_service *svc, FILE *out);
 
 #endif
