@@ -19,5 +19,8 @@ assert kinds == {"classic8", "fd64", "mix"}, kinds
 for r in runs:
     assert r["accounting_ok"], r
     assert r["offered"] > 0 and r["received"] > 0, r
+# The verdict against issue 7's targets: four targets, each judged on every cell measured.
+ncells = len({(r["traffic"], r["generator"], r["channels"]) for r in runs})
+assert [t["cells"] for t in d["targets"]] == [ncells] * 4, d["targets"]
 print(f"{len(runs)} runs, every one adds up")
 PY
