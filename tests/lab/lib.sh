@@ -111,6 +111,22 @@ check_field() {
 	awk -v ifn="$1" -v f="$2" '$1 == ifn { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$LAB_TMP/check.out"
 }
 
+# wake_field FIELD: a field of canring-check's wake-up line (wakes=N first_wake_frames=N
+# max_wake_frames=N); prints nothing when the line is missing.
+wake_field() {
+	awk -v f="$1" '/^wakes=/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$LAB_TMP/check.out"
+}
+
+# paced_to_check N RATE: canring run on vcan0 (segment rx0) and canring-check reading it, while
+# canring gen sends N classic 8-byte frames at RATE a second; returns once the checker passed.
+paced_to_check() {
+	start_service rx0 vcan0
+	start_check rx0 --frames "$1" --channels vcan0
+	timeout 60 "$CANRING_BIN" gen --rate "$2" -n "$1" -I i -D i -L 8 vcan0 2>"$LAB_TMP/gen.err" ||
+		fail "canring gen failed: $(cat "$LAB_TMP/gen.err")"
+	wait_check
+}
+
 # can_bus_up BITRATE: can0 and can1 (the two controllers on the lab's emulated bus, or real ones)
 # down, at BITRATE, and up again; skips the case where they do not exist.
 can_bus_up() {

@@ -8,12 +8,8 @@
 # the budget, every frame in order, and no reader wake-up bringing more than 200 frames.
 . "$(dirname "$0")/../lib.sh"
 N=2000
-start_service rx0 vcan0
-start_check rx0 --frames $N --channels vcan0
-timeout 60 "$CANRING_BIN" gen --rate 4000 -n $N -I i -D i -L 8 vcan0 2>"$LAB_TMP/gen.err" ||
-	fail "canring gen failed: $(cat "$LAB_TMP/gen.err")"
-wait_check
-most=$(grep '^wakes=' "$LAB_TMP/check.out" | sed 's/.*max_wake_frames=\([0-9]*\).*/\1/')
+paced_to_check $N 4000
+most=$(wake_field max_wake_frames)
 [ -n "$most" ] || fail "canring-check printed no wake-up counts"
 [ "$most" -le 200 ] || fail "one reader wake-up brought $most of $N frames: the readers were left waiting"
 stop_service

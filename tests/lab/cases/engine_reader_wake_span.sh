@@ -10,14 +10,10 @@
 . "$(dirname "$0")/../lib.sh"
 N=2000
 MAX=200
-start_service rx0 vcan0
-start_check rx0 --frames $N --channels vcan0
-timeout 60 "$CANRING_BIN" gen --rate 4000 -n $N -I i -D i -L 8 vcan0 2>"$LAB_TMP/gen.err" ||
-	fail "canring gen failed: $(cat "$LAB_TMP/gen.err")"
-wait_check
-counts=$(grep '^wakes=' "$LAB_TMP/check.out") || fail "canring-check printed no wake-up counts"
-wakes=$(echo "$counts" | sed 's/.*wakes=\([0-9]*\).*/\1/')
-most=$(echo "$counts" | sed 's/.*max_wake_frames=\([0-9]*\).*/\1/')
+paced_to_check $N 4000
+wakes=$(wake_field wakes)
+most=$(wake_field max_wake_frames)
+[ -n "$wakes" ] && [ -n "$most" ] || fail "canring-check printed no wake-up counts"
 [ "$most" -le $MAX ] ||
 	fail "one wake-up of the reader brought $most of $N frames ($wakes wake-ups): it was left asleep while the stream flowed"
 echo "reader: $wakes wake-ups, at most $most frames each"
