@@ -49,9 +49,6 @@ struct engine_rx_config {
          * calls per frame; frames of a burst wait at most this much longer; an isolated frame is
          * handed on at once). 0 = ENGINE_RX_DEFAULT_COALESCE_NS; ENGINE_RX_COALESCE_OFF = off. */
         uint64_t coalesce_ns;
-        /* Read with recvmmsg on readiness (a multishot poll per socket) instead of a multishot
-         * recvmsg per socket: see docs/engine.md, "Reading with recvmmsg". */
-        bool read_recvmmsg;
         bool pin_cpu; /* pin the loop thread to cpu */
         int cpu;      /* CPU number when pin_cpu */
         engine_rx_sink_fn sink;
@@ -98,7 +95,6 @@ struct engine_rx_chan_stats {
 struct engine_rx_stats {
         uint64_t iterations;        /* waits for completions */
         uint64_t cqes;              /* completions reaped */
-        uint64_t reads;             /* read_recvmmsg: recvmmsg calls */
         uint64_t sink_calls;        /* sink invocations (new batches and retries) */
         uint64_t frames;            /* frames accepted by the sink */
         uint64_t max_batch;         /* largest array handed to the sink */

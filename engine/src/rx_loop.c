@@ -27,8 +27,6 @@
 /* A socket whose recvmsg fails this many times in a row without a frame between is parked
  * (ENGINE_RX_CHAN_FAILED) instead of being re-armed into an endless error loop. */
 #define ERR_STREAK_MAX 8
-/* read_recvmmsg: most frames per recvmmsg call */
-#define RECVMMSG_BATCH 64u
 
 /* user_data: op in bits 56..63, socket generation in 16..47, channel in 0..15. The generation
  * tells completions of a replaced socket from those of its successor. */
@@ -53,7 +51,6 @@ struct rx_chan {
         uint32_t nheld;       /* frames of this channel in rx->held */
         uint32_t last_ovfl;   /* last SO_RXQ_OVFL value seen on the current socket */
         uint32_t err_streak;  /* consecutive error completions */
-        bool ready;           /* read_recvmmsg: the socket may have frames to read */
         uint32_t iter_frames; /* frames reaped in iteration number iter */
         uint64_t iter;        /* the loop's iteration iter_frames counts (engine_rx.iter) */
         struct engine_rx_chan_stats st;
@@ -84,11 +81,6 @@ struct engine_rx {
         unsigned nheld;
         uint16_t *recycle; /* buffer ids to hand back at the end of the iteration */
         unsigned nrecycle;
-        /* read_recvmmsg: the buffers are the loop's own (the kernel's buffer ring stays empty);
-         * recycle[] is then the stack of free ones, and mm/iov one recvmmsg's headers. */
-        struct mmsghdr *mm;
-        struct iovec *iov;
-        unsigned nready; /* channels with ready set */
 
         struct io_uring ring;
         int efd;           /* eventfd: stop and socket requests wake the loop through it */
@@ -185,8 +177,6 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         if (!rx)
                 return -ENOMEM;
         rx->cfg = *cfg;
-        if (getenv("CANRING_EXP_RECVMMSG"))
-                rx->cfg.read_recvmmsg = true; /* EXPERIMENT */
         rx->nbufs = nbufs;
         rx->batch_max = cfg->batch_max ? cfg->batch_max : nbufs;
         rx->pause_ns = cfg->pause_ns ? cfg->pause_ns : ENGINE_RX_DEFAULT_PAUSE_NS;
@@ -216,9 +206,7 @@ int engine_rx_create(const struct engine_rx_config *cfg, struct engine_rx **out)
         rx->batch = calloc(nbufs + cfg->nchannels, sizeof(*rx->batch));
         rx->held = calloc(nbufs + cfg->nchannels, sizeof(*rx->held));
         rx->recycle = calloc(nbufs, sizeof(*rx->recycle));
-        rx->mm = calloc(RECVMMSG_BATCH, sizeof(*rx->mm));
-        rx->iov = calloc(RECVMMSG_BATCH, sizeof(*rx->iov));
-        if (!rx->ch || !rx->req || !rx->batch || !rx->held || !rx->recycle || !rx->mm || !rx->iov)
+        if (!rx->ch || !rx->req || !rx->batch || !rx->held || !rx->recycle)
                 goto err;
         for (unsigned i = 0; i < cfg->nchannels; i++) {
                 rx->ch[i].fd = -1;
@@ -248,8 +236,6 @@ err:
                 close(rx->tfd);
         if (rx->efd >= 0)
                 close(rx->efd);
-        free(rx->iov);
-        free(rx->mm);
         free(rx->recycle);
         free(rx->held);
         free(rx->batch);
@@ -275,8 +261,6 @@ void engine_rx_destroy(struct engine_rx *rx)
         pthread_mutex_destroy(&rx->req_lock);
         close(rx->tfd);
         close(rx->efd);
-        free(rx->iov);
-        free(rx->mm);
         free(rx->recycle);
         free(rx->held);
         free(rx->batch);
@@ -331,13 +315,6 @@ static struct io_uring_sqe *get_sqe(struct engine_rx *rx)
         return sqe;
 }
 
-static void set_ready(struct engine_rx *rx, struct rx_chan *c, bool ready)
-{
-        if (c->ready != ready)
-                rx->nready += ready ? 1 : -1;
-        c->ready = ready;
-}
-
 static int arm(struct engine_rx *rx, unsigned ch)
 {
         struct rx_chan *c = &rx->ch[ch];
@@ -345,14 +322,9 @@ static int arm(struct engine_rx *rx, unsigned ch)
 
         if (!sqe)
                 return -EBUSY;
-        if (rx->cfg.read_recvmmsg) {
-                io_uring_prep_poll_multishot(sqe, c->fd, POLLIN);
-                set_ready(rx, c, true); /* frames may have come before the poll */
-        } else {
-                io_uring_prep_recvmsg_multishot(sqe, c->fd, &rx->mh, 0);
-                sqe->flags |= IOSQE_BUFFER_SELECT;
-                sqe->buf_group = BGID;
-        }
+        io_uring_prep_recvmsg_multishot(sqe, c->fd, &rx->mh, 0);
+        sqe->flags |= IOSQE_BUFFER_SELECT;
+        sqe->buf_group = BGID;
         io_uring_sqe_set_data64(sqe, ud_make(UD_RECV, c->gen, ch));
         c->armed = true;
         c->cancel_sent = false;
@@ -448,7 +420,6 @@ static void install(struct engine_rx *rx, unsigned ch, int fd)
         c->seen = c->seen_prev = false;
         c->err_streak = 0;
         c->failed = false;
-        set_ready(rx, c, false);
         if (fd >= 0)
                 STAT_ADD(c->st.sockets, 1);
         rx->dirty = true;
@@ -484,7 +455,7 @@ static void flush_recycle(struct engine_rx *rx)
 {
         unsigned mask = (unsigned)io_uring_buf_ring_mask(rx->nbufs);
 
-        if (!rx->nrecycle || rx->cfg.read_recvmmsg)
+        if (!rx->nrecycle)
                 return;
         for (unsigned i = 0; i < rx->nrecycle; i++) {
                 uint16_t bid = rx->recycle[i];
@@ -551,10 +522,7 @@ static void on_recv_cqe(struct engine_rx *rx, const struct io_uring_cqe *cqe)
         if (cqe->flags & IORING_CQE_F_BUFFER)
                 on_frame(rx, ch, current, (uint16_t)(cqe->flags >> IORING_CQE_BUFFER_SHIFT),
                          (unsigned)cqe->res);
-        if (rx->cfg.read_recvmmsg && cqe->res > 0) {
-                if (current)
-                        set_ready(rx, c, true); /* readable, or an error for the read to take */
-        } else if (cqe->res == -ENOBUFS) {
+        if (cqe->res == -ENOBUFS) {
                 STAT_ADD(c->st.enobufs, 1);
         } else if (cqe->res < 0 && cqe->res != -ECANCELED) {
                 STAT_ADD(c->st.errors, 1);
@@ -695,100 +663,6 @@ static void reap(struct engine_rx *rx)
         }
         io_uring_cq_advance(&rx->ring, n);
         STAT_ADD(rx->st.cqes, n);
-}
-
-/*
- * read_recvmmsg: one recvmmsg of up to k frames of channel ch into free buffers, each laid out
- * as a provided buffer would be (header, name, control, payload) so that on_frame() parses them
- * alike. Returns the frames read; an error other than "nothing more" counts as a failed
- * completion would (a socket reports an error such as ENETDOWN once, to the next read).
- */
-static unsigned read_once(struct engine_rx *rx, unsigned ch, unsigned k)
-{
-        struct rx_chan *c = &rx->ch[ch];
-        uint16_t bid[RECVMMSG_BATCH];
-        int r;
-
-        for (unsigned i = 0; i < k; i++) {
-                bid[i] = rx->recycle[--rx->nrecycle];
-                unsigned char *b = rx->bufs + (size_t)bid[i] * ENGINE_RX_BUF_SIZE;
-                struct msghdr *h = &rx->mm[i].msg_hdr;
-
-                rx->iov[i].iov_base = b + ENGINE_RX_PAYLOAD_OFFSET;
-                rx->iov[i].iov_len = CANFD_MTU;
-                h->msg_name = b + sizeof(struct io_uring_recvmsg_out);
-                h->msg_namelen = ENGINE_RX_NAME_SIZE;
-                h->msg_control = b + sizeof(struct io_uring_recvmsg_out) + ENGINE_RX_NAME_SIZE;
-                h->msg_controllen = ENGINE_RX_CTRL_SIZE;
-                h->msg_iov = &rx->iov[i];
-                h->msg_iovlen = 1;
-                h->msg_flags = 0;
-        }
-        r = recvmmsg(c->fd, rx->mm, k, MSG_DONTWAIT, NULL);
-        STAT_ADD(rx->st.reads, 1);
-        if (r < 0) {
-                int e = -errno;
-
-                r = 0;
-                if (e != -EAGAIN && e != -EWOULDBLOCK && e != -EINTR) {
-                        STAT_ADD(c->st.errors, 1);
-                        STAT_SET(c->st.last_error, e);
-                        if (++c->err_streak >= ERR_STREAK_MAX) {
-                                c->failed = true;
-                                cancel_recv(rx, ch);
-                                chan_state(c);
-                        }
-                }
-        }
-        for (unsigned i = k; i-- > (unsigned)r;)
-                rx->recycle[rx->nrecycle++] = bid[i]; /* unused: back in the same order */
-        for (unsigned i = 0; i < (unsigned)r; i++) {
-                struct io_uring_recvmsg_out *o =
-                    (void *)(rx->bufs + (size_t)bid[i] * ENGINE_RX_BUF_SIZE);
-                const struct msghdr *h = &rx->mm[i].msg_hdr;
-
-                o->namelen = h->msg_namelen;
-                o->controllen = (unsigned)h->msg_controllen;
-                o->payloadlen = rx->mm[i].msg_len;
-                o->flags = (unsigned)h->msg_flags;
-                on_frame(rx, ch, true, bid[i], ENGINE_RX_PAYLOAD_OFFSET + rx->mm[i].msg_len);
-        }
-        return (unsigned)r;
-}
-
-/*
- * read_recvmmsg: reads every ready channel until its socket is empty, the batch is full or the
- * buffers run out. A channel left with frames stays ready: its poll reports only new arrivals,
- * so the next iteration reads it again without waiting (wait_cqes() does not sleep then).
- */
-static void read_ready(struct engine_rx *rx)
-{
-        if (!rx->cfg.read_recvmmsg || !rx->nready || rx->stopping)
-                return;
-        for (unsigned ch = 0; ch < rx->cfg.nchannels; ch++) {
-                struct rx_chan *c = &rx->ch[ch];
-
-                if (!c->ready)
-                        continue;
-                if (c->fd < 0 || !c->armed || c->cancel_sent || c->paused || c->failed) {
-                        set_ready(rx, c, false);
-                        continue;
-                }
-                for (;;) {
-                        unsigned k = rx->batch_max - rx->nbatch;
-
-                        if (k > rx->nrecycle)
-                                k = rx->nrecycle;
-                        if (k > RECVMMSG_BATCH)
-                                k = RECVMMSG_BATCH;
-                        if (!k)
-                                return; /* full: the rest next iteration */
-                        if (read_once(rx, ch, k) < k || c->failed) {
-                                set_ready(rx, c, false); /* empty (or failing) */
-                                break;
-                        }
-                }
-        }
 }
 
 /* ---- the sink and back-pressure ---- */
@@ -972,11 +846,7 @@ static int setup_ring(struct engine_rx *rx, const struct engine_features *f, cha
                 return ret;
         }
         io_uring_buf_ring_init(rx->br);
-        rx->nrecycle = 0;
-        rx->nready = 0;
-        for (unsigned i = 0; i < rx->cfg.nchannels; i++)
-                rx->ch[i].ready = false;
-        for (unsigned i = rx->nbufs; i-- > 0;)
+        for (unsigned i = 0; i < rx->nbufs; i++)
                 recycle(rx, (uint16_t)i);
         flush_recycle(rx);
         return 0;
@@ -1045,12 +915,6 @@ static int wait_cqes(struct engine_rx *rx)
         struct __kernel_timespec ts, *tsp = NULL;
         int ret;
 
-        if (rx->nready && !rx->stopping && rx->nrecycle) {
-                /* Sockets left with frames: look, do not sleep. */
-                STAT_ADD(rx->st.iterations, 1);
-                ret = io_uring_submit_and_get_events(&rx->ring);
-                return wait_error(ret) ? ret : 0;
-        }
         if (rx->idle_due && rx->cfg.idle) {
                 /* cfg.idle is for a wait that sleeps. Whether it would is known only once the
                  * sockets' receive work has run (with DEFER_TASKRUN it runs inside the wait), so
@@ -1130,7 +994,7 @@ static void linger(struct engine_rx *rx)
         /* Not when there is something to submit (a cancel, an arm, a socket change must not wait)
          * or to retry, nor when the loop is behind or stopping. */
         if (!rx->coalesce_ns || !rx->nframes || rx->nframes >= rx->nbufs / 2 || rx->stopping ||
-            rx->nready || rx->nheld || rx->dirty || io_uring_sq_ready(&rx->ring))
+            rx->nheld || rx->dirty || io_uring_sq_ready(&rx->ring))
                 return;
         uint64_t sink_wait_ns = go_idle(rx, true);
         uint64_t ns = linger_ns(rx, prev_ns, sink_wait_ns);
@@ -1211,7 +1075,6 @@ int engine_rx_run(struct engine_rx *rx, char *err, size_t errlen)
                 rx->dropped = false;
                 rx->iter++;
                 reap(rx);
-                read_ready(rx);
                 poll_drops(rx);
                 keep_timer(rx);
                 sink_batch(rx);

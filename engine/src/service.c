@@ -103,7 +103,6 @@ static int make_shards(struct canring_service *svc, char *err, size_t errlen)
                     /* --coalesce-us 0 is off; the engine's 0 would be its default. */
                     .coalesce_ns = svc->cfg.coalesce_us ? (uint64_t)svc->cfg.coalesce_us * 1000u
                                                         : ENGINE_RX_COALESCE_OFF,
-                    .read_recvmmsg = getenv("CANRING_EXP_RECVMMSG") != NULL,
                     .pin_cpu = i < svc->cfg.ncpus,
                     .cpu = i < svc->cfg.ncpus ? svc->cfg.cpus[i] : 0,
                 };
@@ -338,12 +337,12 @@ void canring_service_report_engine(const struct canring_service *svc, FILE *out)
                 engine_rx_get_stats(svc->shards[i].rx, &st);
                 fprintf(out,
                         "canring run: engine thread %u: %llu frames in %llu iterations, %llu "
-                        "completions, %llu reads, %llu sink calls (largest batch %llu, %llu with "
+                        "completions, %llu sink calls (largest batch %llu, %llu with "
                         "back-pressure), %llu long lingers (longest %llu us)\n",
                         i, (unsigned long long)st.frames, (unsigned long long)st.iterations,
-                        (unsigned long long)st.cqes, (unsigned long long)st.reads,
-                        (unsigned long long)st.sink_calls, (unsigned long long)st.max_batch,
-                        (unsigned long long)st.backpressure, (unsigned long long)st.long_lingers,
+                        (unsigned long long)st.cqes, (unsigned long long)st.sink_calls,
+                        (unsigned long long)st.max_batch, (unsigned long long)st.backpressure,
+                        (unsigned long long)st.long_lingers,
                         (unsigned long long)(st.longest_linger_ns / 1000u));
         }
 }
