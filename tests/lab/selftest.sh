@@ -28,6 +28,8 @@ check() { # check NAME WANT_RC GREP_PATTERN -- canlab args...
 		echo "ok: $name (exit $rc)"
 	fi
 }
+# A bad setting is refused before anything boots.
+CANRING_LAB_SMP=two check bad-smp 125 'CANRING_LAB_SMP takes a number' -- -- true
 check failing-command 7 'before-exit' -- --timeout 60 -- sh -c 'echo before-exit; exit 7'
 # Outer limit (3 s + no grace) is shorter than a boot: the guest is killed and the console shown.
 CANRING_LAB_GRACE=0 check guest-timeout 124 'last lines of the guest console' -- --timeout 3 -- sleep 600
