@@ -3,16 +3,19 @@
  * e2e-consumer: the canring consumer of the end-to-end benchmark. It reads the stream through the
  * public C API as any analytics process would, touches every record, and accounts for it:
  *
- *   e2e-consumer --segment NAME [--ready FILE] [--coalesce-us US] [--tethered]
+ *   e2e-consumer --segment NAME [--ready FILE] [--coalesce-us US] [--tethered] [--cpu N]
  *
  * Reads until the stream ends or SIGINT/SIGTERM, then prints one JSON line: per channel the
  * frames read, the socket drops reported by SOCKET_DROP events and by the service's counter, the
  * frames the service could not publish (ring back-pressure) and the interface's own drops; the
  * records this consumer lost to overrun; latency from the software receive timestamp to the read.
+ * --cpu pins it to one CPU, for measuring where a reader runs relative to the engine thread
+ * (`canring run --cpu`).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +40,7 @@ static struct e2e_hist hist;
 static void usage(void)
 {
         fprintf(stderr, "usage: e2e-consumer --segment NAME [--ready FILE] [--coalesce-us US] "
-                        "[--tethered]\n");
+                        "[--tethered] [--cpu N]\n");
         exit(2);
 }
 
@@ -82,13 +85,32 @@ static bool drain(struct canring_consumer *c, uint64_t *checksum)
         return ended;
 }
 
+/* Pins the process to CPU SPEC; returns non-zero, having said why, if it cannot. */
+static int pin_to(const char *spec)
+{
+        char *end;
+        unsigned long cpu = strtoul(spec, &end, 10);
+        cpu_set_t set;
+
+        if (!*spec || *end || cpu >= CPU_SETSIZE) {
+                fprintf(stderr, "e2e-consumer: --cpu %s: not a CPU number\n", spec);
+                return 1;
+        }
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof(set), &set)) {
+                fprintf(stderr, "e2e-consumer: --cpu %s: %s\n", spec, strerror(errno));
+                return 1;
+        }
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
-        static const struct option opts[] = {{"segment", required_argument, 0, 's'},
-                                             {"ready", required_argument, 0, 'r'},
-                                             {"coalesce-us", required_argument, 0, 'C'},
-                                             {"tethered", no_argument, 0, 't'},
-                                             {0, 0, 0, 0}};
+        static const struct option opts[] = {
+            {"segment", required_argument, 0, 's'},     {"ready", required_argument, 0, 'r'},
+            {"coalesce-us", required_argument, 0, 'C'}, {"tethered", no_argument, 0, 't'},
+            {"cpu", required_argument, 0, 'c'},         {0, 0, 0, 0}};
         struct canring_consumer_options co = {0};
         const char *segment = NULL, *ready = NULL;
         unsigned coalesce = DEFAULT_COALESCE_US, nchan;
@@ -106,7 +128,10 @@ int main(int argc, char **argv)
                         coalesce = (unsigned)strtoul(optarg, NULL, 0);
                 else if (opt == 't')
                         co.flags |= CANRING_CONSUMER_TETHERED;
-                else
+                else if (opt == 'c') {
+                        if (pin_to(optarg))
+                                return 1;
+                } else
                         usage();
         }
         if (!segment || optind != argc)
