@@ -71,17 +71,21 @@ static uint64_t mono_ns(void)
         return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The calling thread's on-CPU time (ns), as the harness reads it for every receiver. */
+/* The calling thread's on-CPU time (ns), as the harness reads it for every receiver; exits 1
+ * when the kernel does not give it (no schedstat), since no figure would mean anything. */
 static uint64_t thread_cpu_ns(void)
 {
         FILE *f = fopen("/proc/thread-self/schedstat", "r");
-        unsigned long long ns = 0;
+        unsigned long long ns;
+        int got = f ? fscanf(f, "%llu", &ns) : 0;
 
-        if (!f)
-                return 0;
-        if (fscanf(f, "%llu", &ns) != 1)
-                ns = 0;
-        fclose(f);
+        if (f)
+                fclose(f);
+        if (got != 1) {
+                fprintf(stderr, "e2e-sleep-cost: cannot read /proc/thread-self/schedstat, the "
+                                "thread's CPU time\n");
+                exit(1);
+        }
         return ns;
 }
 
