@@ -9,6 +9,7 @@
 #include <linux/sock_diag.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -151,4 +152,17 @@ int64_t e2e_sock_drops(int s)
         if (len <= SK_MEMINFO_DROPS * sizeof(uint32_t))
                 return -EOPNOTSUPP;
         return mem[SK_MEMINFO_DROPS];
+}
+
+long e2e_parse_long(const char *prog, const char *opt, const char *arg, long lo, long hi)
+{
+        char *end;
+        errno = 0;
+        long v = strtol(arg, &end, 10);
+        if (errno || end == arg || *end || v < lo || v > hi) {
+                fprintf(stderr, "%s: %s wants a whole number from %ld to %ld, not '%s'\n", prog,
+                        opt, lo, hi, arg);
+                exit(2);
+        }
+        return v;
 }

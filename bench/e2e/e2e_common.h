@@ -37,6 +37,10 @@ void e2e_stop_on_signals(void);
 /* CLOCK_REALTIME in ns (the clock of the kernel's software receive timestamps). */
 uint64_t e2e_now_ns(void);
 
+/* OPT's value ARG as a whole number in [lo, hi]; anything else exits 2 with a message that names
+ * PROG, OPT and the range. */
+long e2e_parse_long(const char *prog, const char *opt, const char *arg, long lo, long hi);
+
 struct e2e_sock_opts {
         bool fd;    /* CAN_RAW_FD_FRAMES */
         int rcvbuf; /* bytes; 0 keeps the default. SO_RCVBUFFORCE, falling back to SO_RCVBUF */

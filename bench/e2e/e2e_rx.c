@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "e2e_common.h"
@@ -79,7 +80,8 @@ static int receive(struct rx_chan *ch, unsigned batch)
 
 static void usage(const char *name)
 {
-        fprintf(stderr, "usage: %s [--fd] [--rcvbuf BYTES] [--ready FILE] IF...\n", name);
+        fprintf(stderr, "usage: %s [--fd] [--rcvbuf BYTES] [--linger-us US] [--ready FILE] IF...\n",
+                name);
         exit(2);
 }
 
@@ -88,9 +90,11 @@ int e2e_rx_main(int argc, char **argv, const char *name, unsigned batch, int def
         static const struct option opts[] = {{"fd", no_argument, 0, 'f'},
                                              {"rcvbuf", required_argument, 0, 'b'},
                                              {"ready", required_argument, 0, 'r'},
+                                             {"linger-us", required_argument, 0, 'l'},
                                              {0, 0, 0, 0}};
         struct e2e_sock_opts so = {.rcvbuf = default_rcvbuf, .nonblock = true};
         const char *ready = NULL;
+        long linger_us = 0;
         unsigned nch = 0;
         int opt, ep;
 
@@ -101,6 +105,8 @@ int e2e_rx_main(int argc, char **argv, const char *name, unsigned batch, int def
                         so.rcvbuf = atoi(optarg);
                 else if (opt == 'r')
                         ready = optarg;
+                else if (opt == 'l')
+                        linger_us = e2e_parse_long(name, "--linger-us", optarg, 0, 999999);
                 else
                         usage(name);
         }
@@ -143,13 +149,25 @@ int e2e_rx_main(int argc, char **argv, const char *name, unsigned batch, int def
                         perror("epoll_wait");
                         return 1;
                 }
+                int got = 0;
                 for (int i = 0; i < n; i++) {
-                        int r = receive(evs[i].data.ptr, batch);
-
+                        int r;
+                        /* A loop that lingers drains each socket: a linger's frames wait there. */
+                        do {
+                                r = receive(evs[i].data.ptr, batch);
+                                got += r > 0 ? r : 0;
+                        } while (linger_us && r > 0);
                         if (r < 0) {
                                 fprintf(stderr, "%s: receive: %s\n", name, strerror(-r));
                                 return 1;
                         }
+                }
+                /* --linger-us: after a pass that brought frames, let the next ones gather in the
+                 * sockets before looking again, as canring's engine does between batches: one
+                 * timed sleep per linger instead of a wake-up per frame or two. */
+                if (linger_us && got) {
+                        struct timespec ts = {.tv_sec = 0, .tv_nsec = linger_us * 1000};
+                        clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
                 }
         }
         /* Stopped: whatever the queues still hold was received too. */

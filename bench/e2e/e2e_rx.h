@@ -10,7 +10,10 @@
 /*
  * batch 1: one recvmsg per readiness (what most programs do); batch > 1: one recvmmsg of up to
  * batch frames per readiness. default_rcvbuf: receive buffer unless --rcvbuf says otherwise
- * (0: the kernel's default). Returns the process exit status.
+ * (0: the kernel's default). --linger-us US (off by default): after a pass that brought frames,
+ * drain every ready socket and sleep US before looking again, a loop that batches by time as
+ * canring's engine does (docs/benchmarks.md, "A loop that lingers"). Returns the process exit
+ * status.
  */
 int e2e_rx_main(int argc, char **argv, const char *name, unsigned batch, int default_rcvbuf);
 

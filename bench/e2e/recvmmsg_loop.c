@@ -4,7 +4,7 @@
  * one recvmmsg of up to 64 frames per readiness and an 8 MiB receive buffer (SO_RCVBUFFORCE): the
  * best a hand-written socket loop does without io_uring.
  *
- *   e2e-recvmmsg [--fd] [--rcvbuf BYTES] [--ready FILE] IF...
+ *   e2e-recvmmsg [--fd] [--rcvbuf BYTES] [--linger-us US] [--ready FILE] IF...
  */
 #include "e2e_rx.h"
 

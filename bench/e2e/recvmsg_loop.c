@@ -4,7 +4,7 @@
  * socket per interface, one recvmsg per readiness, the kernel's default receive buffer: what most
  * programs (and candump, minus the printing) do.
  *
- *   e2e-recvmsg [--fd] [--rcvbuf BYTES] [--ready FILE] IF...
+ *   e2e-recvmsg [--fd] [--rcvbuf BYTES] [--linger-us US] [--ready FILE] IF...
  *
  * Reads until SIGINT/SIGTERM, then prints one JSON line: frames received and kernel drops
  * (SO_RXQ_OVFL, completed by SO_MEMINFO) per interface, and receive latency percentiles.

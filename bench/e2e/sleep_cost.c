@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e2e_common.h"
+
 enum way { WAY_PPOLL, WAY_TFDPOLL, WAY_NANOSLEEP, WAY_FUTEX, WAY_TIMERFD, WAY_URING, WAY_WOKEN };
 static const char *const way_names[] = {"ppoll",   "tfdpoll", "nanosleep", "futex",
                                         "timerfd", "uring",   "woken"};
@@ -162,21 +164,6 @@ static int parse_way(const char *name, enum way *way)
         return -EINVAL;
 }
 
-/* A whole number in [lo, hi], or exit 2 naming the option. */
-static long parse_long(const char *opt, const char *arg, long lo, long hi)
-{
-        char *end;
-        errno = 0;
-        long v = strtol(arg, &end, 10);
-        if (errno || end == arg || *end || v < lo || v > hi) {
-                fprintf(stderr,
-                        "e2e-sleep-cost: %s wants a whole number from %ld to %ld, not '%s'\n", opt,
-                        lo, hi, arg);
-                exit(2);
-        }
-        return v;
-}
-
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {{"how", required_argument, 0, 'h'},
@@ -199,13 +186,13 @@ int main(int argc, char **argv)
                         }
                         break;
                 case 'u':
-                        us = parse_long("--us", optarg, 1, 10000000);
+                        us = e2e_parse_long("e2e-sleep-cost", "--us", optarg, 1, 10000000);
                         break;
                 case 'n':
-                        count = parse_long("--count", optarg, 1, 1000000);
+                        count = e2e_parse_long("e2e-sleep-cost", "--count", optarg, 1, 1000000);
                         break;
                 case 'r':
-                        reps = parse_long("--reps", optarg, 1, 100);
+                        reps = e2e_parse_long("e2e-sleep-cost", "--reps", optarg, 1, 100);
                         break;
                 default:
                         usage();
